@@ -1,0 +1,130 @@
+"""cardportfolio schema: `customers` (the 13 columns of the earlier tool's CSV, in its order) and `transactions`."""
+
+from django.db import models
+
+from .constants import CardType, Category, Channel, DeclineType, EmploymentStatus, Segment, Status
+
+SEGMENT_CHOICES = [(segment.value, segment.value) for segment in Segment]
+DECLINE_TYPE_CHOICES = [(value.value, value.value) for value in DeclineType]
+CARD_TYPE_CHOICES = [(value.value, value.value) for value in CardType]
+EMPLOYMENT_CHOICES = [(value.value, value.value) for value in EmploymentStatus]
+CATEGORY_CHOICES = [(value.value, value.value) for value in Category]
+CHANNEL_CHOICES = [(value.value, value.value) for value in Channel]
+STATUS_CHOICES = [(value.value, value.value) for value in Status]
+
+
+class Customer(models.Model):
+    """A cardholder. `customer_segment` (and `decline_type`) is the behaviour the generator gave the customer."""
+
+    customer_id = models.CharField(
+        max_length=12, primary_key=True, help_text="CUST followed by 8 digits, sequential from CUST00000001."
+    )
+    first_name = models.CharField(max_length=60, help_text="Given name.")
+    last_name = models.CharField(max_length=60, help_text="Family name.")
+    email = models.EmailField(
+        max_length=120, unique=True, help_text="Unique e-mail address (reserved example domains)."
+    )
+    age = models.PositiveSmallIntegerField(help_text="Age in years at the as-of date, 22-75.")
+    state = models.CharField(max_length=2, db_index=True, help_text="US state abbreviation (50 states and DC).")
+    city = models.CharField(max_length=40, help_text="A real city of `state`.")
+    employment_status = models.CharField(
+        max_length=16, choices=EMPLOYMENT_CHOICES, help_text="Employed, Self-Employed, Retired or Unemployed."
+    )
+    card_type = models.CharField(
+        max_length=10, choices=CARD_TYPE_CHOICES, help_text="Standard or Premium (Premium: High-Value Travelers only)."
+    )
+    credit_limit = models.PositiveIntegerField(help_text="Credit limit in dollars, 5,000-50,000 in steps of 1,000.")
+    account_open_date = models.DateField(
+        db_index=True,
+        help_text="Account opening date: 2-5 years before the as-of date, within the last 12 months for New & Growing.",
+    )
+    customer_segment = models.CharField(
+        max_length=24,
+        choices=SEGMENT_CHOICES,
+        db_index=True,
+        help_text="Assigned segment (ground truth of the synthetic data): the behaviour the transactions follow.",
+    )
+    decline_type = models.CharField(
+        max_length=8,
+        choices=DECLINE_TYPE_CHOICES,
+        null=True,
+        blank=True,
+        help_text="gradual or sudden for Declining customers, empty (NULL) for every other segment.",
+    )
+
+    class Meta:
+        db_table = "customers"
+        ordering = ["customer_id"]
+
+    def __str__(self):
+        return f"{self.customer_id} {self.first_name} {self.last_name}"
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Transaction(models.Model):
+    """One card transaction. Ids follow date order, so `ORDER BY transaction_id` is chronological."""
+
+    transaction_id = models.CharField(
+        max_length=14, primary_key=True, help_text="TXN followed by 11 digits, in date order."
+    )
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="transactions",
+        db_column="customer_id",
+        help_text="The cardholder.",
+    )
+    transaction_date = models.DateTimeField(db_index=True, help_text="When the card was used (UTC).")
+    amount = models.DecimalField(max_digits=10, decimal_places=2, help_text="Amount in dollars (positive).")
+    merchant_name = models.CharField(max_length=40, help_text="Merchant (invented names).")
+    merchant_category = models.CharField(max_length=16, choices=CATEGORY_CHOICES, help_text="Merchant category.")
+    channel = models.CharField(max_length=10, choices=CHANNEL_CHOICES, help_text="Online, In-Store or Mobile.")
+    status = models.CharField(
+        max_length=10, choices=STATUS_CHOICES, help_text="approved (about 97%) or declined; spend counts approved."
+    )
+
+    class Meta:
+        db_table = "transactions"
+        ordering = ["transaction_id"]
+
+    def __str__(self):
+        return self.transaction_id
+
+
+class MonthlySpend(models.Model):
+    """One customer's activity in one calendar month (only months with transactions): a summary of `transactions`.
+
+    Written by the seed from the same generated rows, so its figures equal the aggregates of the transactions
+    table; analytics read it instead of scanning 13 million transactions.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="monthly_spend",
+        db_column="customer_id",
+        help_text="The cardholder.",
+    )
+    month = models.DateField(db_index=True, help_text="First day of the calendar month.")
+    transactions = models.PositiveIntegerField(help_text="Transactions in the month, approved or declined.")
+    approved_transactions = models.PositiveIntegerField(help_text="Approved transactions in the month.")
+    spend = models.DecimalField(max_digits=12, decimal_places=2, help_text="Approved spend in dollars.")
+    travel_spend = models.DecimalField(
+        max_digits=12, decimal_places=2, help_text="Approved spend in Travel, Hotels and Airlines."
+    )
+    necessity_spend = models.DecimalField(
+        max_digits=12, decimal_places=2, help_text="Approved spend in Grocery, Gas and Utilities."
+    )
+
+    class Meta:
+        db_table = "customer_monthly_spend"
+        ordering = ["id"]
+        verbose_name = "monthly spend"
+        verbose_name_plural = "monthly spend"
+
+    def __str__(self):
+        return f"{self.customer_id} {self.month:%Y-%m}"

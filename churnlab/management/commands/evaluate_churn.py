@@ -1,0 +1,72 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from churnlab.evaluation import DEFAULT_TEST_SIZE, DEFAULT_THRESHOLD, EvaluationError, evaluate_churn_model
+from churnlab.parquet import truth_dir_for
+from core.management.base import OneLineErrorParser, non_negative_int
+
+
+def share(value: str) -> float:
+    number = float(value)
+    if not 0 < number < 1:
+        raise ValueError
+    return number
+
+
+share.__name__ = "share between 0 and 1"
+
+
+class Command(BaseCommand):
+    help = (
+        "Train a logistic-regression churn baseline on the labelled churn features (held-out split), print AUC and "
+        "the confusion at a threshold, and how well churn_label agrees with the simulation's true churn dates."
+    )
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.__class__ = OneLineErrorParser
+        return parser
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--seed", type=non_negative_int, default=42, help="Seed of the train/test split (default 42)."
+        )
+        parser.add_argument(
+            "--features",
+            type=Path,
+            default=settings.DATA_DIR / "analytics" / "churn_features.parquet",
+            help="Features written by run_churn_pipeline (default data/analytics/churn_features.parquet).",
+        )
+        parser.add_argument(
+            "--truth",
+            type=Path,
+            default=truth_dir_for(settings.DATA_DIR / "raw") / "churn_truth.parquet",
+            help="Ground truth written by seed_churnlab (default data/truth/churn_truth.parquet).",
+        )
+        parser.add_argument(
+            "--test-size", type=share, default=DEFAULT_TEST_SIZE, help="Share of customers held out (default 0.25)."
+        )
+        parser.add_argument(
+            "--threshold",
+            type=share,
+            default=DEFAULT_THRESHOLD,
+            help="Probability above which a customer is predicted to churn (default 0.5).",
+        )
+
+    def handle(self, *args, **options):
+        try:
+            evaluation = evaluate_churn_model(
+                features_path=options["features"],
+                truth_path=options["truth"],
+                seed=options["seed"],
+                test_size=options["test_size"],
+                threshold=options["threshold"],
+            )
+        except EvaluationError as exc:
+            raise CommandError(str(exc)) from None
+        if evaluation.agreement is None:
+            self.stderr.write(f"no ground truth at {options['truth']}: label-vs-truth agreement skipped")
+        for line in evaluation.lines():
+            self.stdout.write(line)

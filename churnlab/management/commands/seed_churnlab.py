@@ -1,0 +1,67 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import CommandError
+
+from churnlab.constants import DEFAULT_CUSTOMERS, DEFAULT_END_DATE
+from churnlab.services import churnlab_seed
+from core.management.base import SeedCommand, iso_date, positive_int
+
+
+class Command(SeedCommand):
+    help = (
+        "Generate the churnlab SaaS dataset (customers, daily usage, billing, support; latent churn) as Parquet "
+        "and load it into the churnlab database."
+    )
+    domain = "churnlab"
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--customers",
+            type=positive_int,
+            default=DEFAULT_CUSTOMERS,
+            help=f"Number of customers (default {DEFAULT_CUSTOMERS:,}; about 40 usage rows each).",
+        )
+        parser.add_argument(
+            "--end-date",
+            type=iso_date,
+            default=DEFAULT_END_DATE,
+            help=f"Last day of the 540-day window, YYYY-MM-DD (default {DEFAULT_END_DATE}); never the wall clock.",
+        )
+        parser.add_argument(
+            "--out",
+            type=Path,
+            default=settings.DATA_DIR / "raw",
+            help="Folder for the raw Parquet files (default data/raw); the ground truth goes beside it (data/truth).",
+        )
+        parser.add_argument("--no-db", action="store_true", help="Write the Parquet files only, not the database.")
+
+    def handle(self, *args, **options):
+        if not options["no_db"]:
+            super().handle(*args, **options)
+            return
+        with self.progress(options) as progress:
+            try:
+                report = self.seed(using=None, options=options, progress=progress)
+            except KeyboardInterrupt:
+                raise CommandError("interrupted: no Parquet file was replaced") from None
+        self.write_lines(report.lines(), options)
+
+    def seed(self, *, using, options, progress):
+        try:
+            return self.run_seed(using=using, options=options, progress=progress)
+        except OSError as exc:
+            raise CommandError(f"cannot write Parquet files to {options['out']}: {exc.strerror or exc}") from None
+
+    def run_seed(self, *, using, options, progress):
+        return churnlab_seed(
+            using=using,
+            out_dir=options["out"],
+            seed=options["seed"],
+            customers=options["customers"],
+            end_date=options["end_date"],
+            reset=options["reset"],
+            batch_size=options["batch_size"],
+            progress=progress,
+        )

@@ -1,0 +1,116 @@
+"""Writing the raw tables as Parquet with pyarrow. Imports nothing from Django.
+
+Each table is written shard by shard (one row group per shard), so memory stays flat. Files are written under a
+temporary name and renamed when the whole dataset is done: a failed or interrupted run leaves the previous files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+RAW_SCHEMAS = {
+    "customers": pa.schema(
+        [("customer_id", pa.int32()), ("signup_date", pa.date32()), ("plan", pa.string()), ("region", pa.string())]
+    ),
+    "usage_daily": pa.schema(
+        [
+            ("usage_id", pa.int64()),
+            ("customer_id", pa.int32()),
+            ("date", pa.date32()),
+            ("sessions", pa.int32()),
+            ("usage_minutes", pa.float64()),
+            ("feature_events", pa.int32()),
+        ]
+    ),
+    "billing": pa.schema(
+        [
+            ("bill_id", pa.int32()),
+            ("customer_id", pa.int32()),
+            ("bill_date", pa.date32()),
+            ("amount", pa.float64()),
+            ("payment_status", pa.string()),
+        ]
+    ),
+    "support": pa.schema(
+        [
+            ("ticket_id", pa.int32()),
+            ("customer_id", pa.int32()),
+            ("ticket_date", pa.date32()),
+            ("category", pa.string()),
+            ("priority", pa.string()),
+        ]
+    ),
+    "churn_truth": pa.schema([("customer_id", pa.int32()), ("churned", pa.bool_()), ("churn_date", pa.date32())]),
+}
+RAW_TABLES = ("customers", "usage_daily", "billing", "support")
+TRUTH_TABLE = "churn_truth"
+
+
+def truth_dir_for(raw_dir: Path) -> Path:
+    """The ground truth lives beside the raw folder (`data/raw` -> `data/truth`), never among the raw tables."""
+    return Path(raw_dir).resolve().parent / "truth"
+
+
+def table_path(raw_dir: Path, table: str) -> Path:
+    folder = truth_dir_for(raw_dir) if table == TRUTH_TABLE else Path(raw_dir)
+    return folder / f"{table}.parquet"
+
+
+def to_arrow(table: str, columns: Mapping[str, np.ndarray]) -> pa.Table:
+    """Columns (numpy) as an Arrow table of the table's schema; NaT dates become nulls."""
+    schema = RAW_SCHEMAS[table]
+    arrays = []
+    for column in schema:
+        values = np.asarray(columns[column.name])
+        mask = np.isnat(values) if values.dtype.kind == "M" else None
+        if values.dtype.kind == "M":
+            values = values.astype("datetime64[D]")
+        arrays.append(pa.array(values, type=column.type, mask=mask))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+class RawParquetWriter:
+    """Writes the raw tables (and the truth) shard by shard; `commit()` renames the files into place."""
+
+    def __init__(self, raw_dir: Path, *, compression: str = "snappy"):
+        self.raw_dir = Path(raw_dir)
+        self.compression = compression
+        self._writers: dict[str, pq.ParquetWriter] = {}
+        self._temporary: dict[str, Path] = {}
+
+    def write(self, table: str, columns: Mapping[str, np.ndarray]) -> None:
+        if table not in self._writers:
+            final = table_path(self.raw_dir, table)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            temporary = final.with_name(f".{final.name}.partial")
+            self._temporary[table] = temporary
+            self._writers[table] = pq.ParquetWriter(temporary, RAW_SCHEMAS[table], compression=self.compression)
+        self._writers[table].write_table(to_arrow(table, columns))
+
+    def _close(self) -> None:
+        for writer in self._writers.values():
+            writer.close()
+        self._writers = {}
+
+    def commit(self) -> dict[str, Path]:
+        self._close()
+        paths = {}
+        for table, temporary in self._temporary.items():
+            paths[table] = table_path(self.raw_dir, table)
+            os.replace(temporary, paths[table])
+        self._temporary = {}
+        return paths
+
+    def abort(self) -> None:
+        with contextlib.suppress(Exception):
+            self._close()
+        for temporary in self._temporary.values():
+            temporary.unlink(missing_ok=True)
+        self._temporary = {}

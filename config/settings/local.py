@@ -1,0 +1,3 @@
+"""Development settings: the defaults of base.py, with DEBUG on unless the environment says otherwise."""
+
+from .base import *  # noqa: F403

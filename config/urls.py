@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from core.views import dashboard, dictionary, download, home
+
+urlpatterns = [
+    path("", home, name="home"),
+    # Pages without our <link rel="icon"> (the admin's) make browsers ask for /favicon.ico.
+    path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "favicon.svg", permanent=True)),
+    path("dashboards/<slug:domain>/", dashboard, name="dashboard"),
+    path("dictionary/<slug:domain>/", dictionary, name="dictionary"),
+    path("downloads/<slug:domain>-<slug:fmt>.zip", download, name="download"),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("api/", include("minicrm.api.urls")),
+    path("api/dvdrental/", include("dvdrental.api.urls")),
+    path("api/hopify/", include("hopify.api.urls")),
+    path("api/cardportfolio/", include("cardportfolio.api.urls")),
+    path("api/churnlab/", include("churnlab.api.urls")),
+]

@@ -1,0 +1,28 @@
+"""OpenAPI schema generation shared by every domain."""
+
+from drf_spectacular.openapi import AutoSchema
+
+# Nested serializers of an API view (HackSoft style) are named after the view: RFMStatisticsApi.OutputSerializer
+# becomes RFMStatistics, its InputSerializer RFMStatisticsInput, its FilterSerializer RFMStatisticsFilter.
+NESTED_SUFFIXES = {"OutputSerializer": "", "InputSerializer": "Input", "FilterSerializer": "Filter"}
+
+
+class DomainAutoSchema(AutoSchema):
+    """Prefix schema component names with the domain app (`MinicrmCustomer`, later `HopifyCustomer`).
+
+    Every domain has a `CustomerSerializer` and views with a nested `OutputSerializer`; without the view name and
+    the domain prefix drf-spectacular would report colliding component names.
+    """
+
+    def get_serializer_name(self, serializer, direction):
+        serializer_class = type(serializer)
+        outer, _, inner = serializer_class.__qualname__.rpartition(".")
+        if outer and inner in NESTED_SUFFIXES:
+            name = outer.removesuffix("Api").removesuffix("View") + NESTED_SUFFIXES[inner]
+        else:
+            name = super().get_serializer_name(serializer, direction)
+        app = serializer_class.__module__.split(".", 1)[0]
+        prefix = "".join(part.capitalize() for part in app.split("_"))
+        if app in ("rest_framework", "drf_spectacular", "core") or name.startswith(prefix):
+            return name
+        return prefix + name

@@ -1,0 +1,48 @@
+"""The summary a seed prints at its end, built from what the loader wrote."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class SeedReport:
+    """What a seed made: rows per table, time, and domain-specific lines (e.g. customers per persona)."""
+
+    domain: str
+    database: str
+    seed: int
+    rows: dict[str, int]
+    seconds: float
+    details: list[str] = field(default_factory=list)
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.rows.values())
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.total_rows / self.seconds if self.seconds > 0 else 0.0
+
+    def lines(self) -> list[str]:
+        width = max((len(table) for table in self.rows), default=5)
+        out = [f"Seeded {self.domain} into {self.database} (seed {self.seed})"]
+        out += [f"  {table:<{width}}  {count:>12,}" for table, count in self.rows.items()]
+        out.append(
+            f"  {'total':<{width}}  {self.total_rows:>12,} rows in {self.seconds:.1f} s "
+            f"({self.rows_per_second:,.0f} rows/s)"
+        )
+        out += self.details
+        return out
+
+    def as_dict(self) -> dict:
+        return {
+            "domain": self.domain,
+            "database": self.database,
+            "seed": self.seed,
+            "rows": self.rows,
+            "total_rows": self.total_rows,
+            "seconds": round(self.seconds, 3),
+            "rows_per_second": round(self.rows_per_second),
+            "details": self.details,
+        }

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class DvdrentalConfig(AppConfig):
+    """A DVD rental store on the Sakila schema, from a two-week sample up to a 10-year business lifecycle."""
+
+    name = "dvdrental"
+    verbose_name = "DVD rental"

@@ -1,0 +1,1 @@
+"""Pure numpy simulation toolkit shared by every domain. Imports nothing from Django."""

@@ -1,0 +1,87 @@
+"""Fixtures shared by every domain's tests.
+
+Domain databases follow `<APP>_DATABASE_URL`, so the same suite runs on SQLite (default), MariaDB and PostgreSQL.
+Tests that need a server of another kind than the configured one (cross-backend determinism) find it through
+TEST_MYSQL_URL / TEST_POSTGRES_URL (defaults: the local servers) and are skipped, with the reason, when it is not
+reachable or its driver is not installed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import uuid
+
+import pytest
+from django.db import connections
+
+from core.databases import DatabaseTargetError, domain_database, drop_database
+
+SERVER_URLS = {
+    "mysql": os.environ.get("TEST_MYSQL_URL", "mysql://root@127.0.0.1:3306"),
+    "postgresql": os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432"),
+}
+DRIVERS = {"mysql": "MySQLdb", "postgresql": "psycopg"}
+_counter = itertools.count()
+
+
+def server_skip_reason(kind: str) -> str | None:
+    """Why a MariaDB/PostgreSQL test cannot run here, or None when it can."""
+    try:
+        __import__(DRIVERS[kind])
+    except ImportError:
+        extra = "mysql" if kind == "mysql" else "postgres"
+        return f"{DRIVERS[kind]} is not installed (pip install -e '.[{extra}]')"
+    import socket
+
+    host_port = SERVER_URLS[kind].rsplit("@", 1)[-1].split("/")[0]
+    host, _, port = host_port.partition(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=2).close()
+    except OSError as exc:
+        return f"no {kind} server at {host_port}: {exc}"
+    return None
+
+
+def scratch_url(kind: str, tmp_path, domain: str) -> str:
+    """A URL naming a fresh, unique database of `kind` ('sqlite', 'mysql' or 'postgresql')."""
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path / f'{domain}-{next(_counter)}.sqlite3'}"
+    reason = server_skip_reason(kind)
+    if reason:
+        pytest.skip(reason)
+    name = f"scratch_{domain}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    return f"{SERVER_URLS[kind]}/{name}"
+
+
+def configured_kind(domain: str) -> str:
+    engine = connections.settings[domain]["ENGINE"]
+    return next(kind for kind in ("sqlite", "mysql", "postgresql") if kind in engine)
+
+
+@pytest.fixture
+def scratch_database(tmp_path, django_db_blocker):
+    """Factory: `scratch_database(domain, kind=None)` -> (url, alias) of a fresh database, dropped afterwards.
+
+    `kind` defaults to the backend the domain is configured with, so command tests follow the CI matrix. These
+    databases live outside pytest-django's test databases (commands commit for real, as users see them), so tests
+    using this fixture must not also ask for `django_db`.
+    """
+    created = []
+    django_db_blocker.unblock()
+
+    def make(domain: str, kind: str | None = None) -> tuple[str, str]:
+        url = scratch_url(kind or configured_kind(domain), tmp_path, domain)
+        try:
+            alias = domain_database(domain, database_url=url)
+        except DatabaseTargetError as exc:
+            pytest.skip(str(exc))
+        created.append(alias)
+        return url, alias
+
+    yield make
+    for alias in created:
+        with contextlib.suppress(Exception):  # best-effort cleanup of scratch databases
+            drop_database(alias)
+    django_db_blocker.restore()
