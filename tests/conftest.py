@@ -13,6 +13,7 @@ import itertools
 import os
 import uuid
 
+import factory.random
 import pytest
 from django.db import connections
 
@@ -24,6 +25,16 @@ SERVER_URLS = {
 }
 DRIVERS = {"mysql": "MySQLdb", "postgresql": "psycopg"}
 _counter = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def _reproducible_factories(request):
+    """Seed factory-boy and its Faker per test, so a fixture's random names are the same on every run.
+
+    A test that depends on what Faker draws (a search for "Ada" meeting a random "Adams") then fails every time
+    or never, not one run in fifty.
+    """
+    factory.random.reseed_random(request.node.nodeid)
 
 
 def server_skip_reason(kind: str) -> str | None:

@@ -80,8 +80,11 @@ def test_rfm_scores_are_view_only(admin_client, scored_order):
 
 def test_customer_changelist_filters_and_search(admin_client):
     ada = RFMScoreFactory(customer__first_name="Ada", customer__persona="champions", segment="Champions").customer
-    RFMScoreFactory(customer__persona="champions", segment="Lost")
-    CustomerFactory(persona="lapsed", last_name="Lovelace")
+    # Names chosen so that only Ada matches "Ada" (a random Faker name such as "Adams" would match too).
+    RFMScoreFactory(
+        customer__first_name="Grace", customer__last_name="Hopper", customer__persona="champions", segment="Lost"
+    )
+    CustomerFactory(persona="lapsed", first_name="Edith", last_name="Lovelace")
 
     by_persona = changelist(admin_client, "customer", persona__exact="champions")
     by_segment = changelist(admin_client, "customer", rfm_score__segment__exact="Champions")
