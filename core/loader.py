@@ -20,6 +20,7 @@ from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connections, models, transaction
 
+from core.cache import mark_database_changed
 from simkit.tables import row_count, slices
 
 DEFAULT_BATCH_SIZE = 20_000
@@ -251,6 +252,7 @@ def bulk_load(*, using: str, batch_size: int = DEFAULT_BATCH_SIZE):
             # raises IntegrityError here, before the commit, so the whole load still rolls back.
             loader.connection.check_constraints(table_names=[m._meta.db_table for m in loader._written_models])
     loader.stats.finished = time.perf_counter()
+    mark_database_changed(using)
     if loader.connection.vendor == "mysql" and not loader.connection.in_atomic_block:
         # As Django's loaddata: MySQL may serve stale reads on the same connection right after a bulk load.
         loader.connection.close()

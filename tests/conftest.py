@@ -37,6 +37,14 @@ def _reproducible_factories(request):
     factory.random.reseed_random(request.node.nodeid)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Analytics responses cached by one test must not answer another test's requests."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def server_skip_reason(kind: str) -> str | None:
     """Why a MariaDB/PostgreSQL test cannot run here, or None when it can."""
     try:

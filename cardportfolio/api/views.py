@@ -26,6 +26,7 @@ from cardportfolio.models import (
     Customer,
     Transaction,
 )
+from core.api.cache import cached_analytics
 from core.api.filters import DayFilter, StableOrderingFilter, validated_filters
 
 from .serializers import CustomerSerializer, ObservedSegmentRowSerializer, TransactionSerializer, choice_field
@@ -127,6 +128,7 @@ class SegmentSummaryApi(APIView):
         description="One row per assigned segment, in the configured order. Not paginated: five rows.",
         responses=OutputSerializer(many=True),
     )
+    @cached_analytics
     def get(self, request):
         return Response(self.OutputSerializer(selectors.segment_summary(), many=True).data)
 
@@ -152,6 +154,7 @@ class MonthlySpendApi(APIView):
         parameters=[FilterSerializer],
         responses=OutputSerializer(many=True),
     )
+    @cached_analytics
     def get(self, request):
         filters = validated_filters(self.FilterSerializer, request.query_params)
         rows = selectors.monthly_spend(segment=filters.get("segment"))
@@ -183,6 +186,7 @@ class ObservedSegmentsApi(APIView):
         parameters=[FilterSerializer],
         responses=OutputSerializer,
     )
+    @cached_analytics
     def get(self, request):
         filters = validated_filters(self.FilterSerializer, request.query_params)
         return Response(self.OutputSerializer(selectors.observed_segments(as_of=filters.get("as_of"))).data)

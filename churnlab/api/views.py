@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from churnlab import selectors
 from churnlab.models import PLAN_CHOICES, REGION_CHOICES, ChurnFeature
+from core.api.cache import cached_analytics
 from core.api.filters import StableOrderingFilter, validated_filters
 
 from .serializers import (
@@ -78,6 +79,7 @@ class ChurnSummaryApi(APIView):
         summary="Label counts (including at risk) and churn rate, overall, by plan and by region",
         responses=OutputSerializer,
     )
+    @cached_analytics
     def get(self, request):
         return Response(self.OutputSerializer(selectors.churn_summary()).data)
 
@@ -102,6 +104,7 @@ class RetentionApi(APIView):
         parameters=[FilterSerializer],
         responses=OutputSerializer(many=True),
     )
+    @cached_analytics
     def get(self, request):
         filters = validated_filters(self.FilterSerializer, request.query_params)
         rows = selectors.retention_cohorts(**filters)
@@ -114,6 +117,10 @@ class DataQualityListApi(generics.ListAPIView):
 
     serializer_class = DataQualityCheckSerializer
     filter_backends = []
+
+    @cached_analytics
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return selectors.data_quality_checks()

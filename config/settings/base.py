@@ -132,6 +132,15 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Analytics responses are cached until their domain's data changes (core.cache, core.api.cache). The cache must
+# be shared by the web workers and the management commands, whose writes invalidate it: a file cache by default,
+# or e.g. CACHE_URL=redis://127.0.0.1:6379/1 (needs the redis package).
+CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}")}
+CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
+# How long a cached analytics response lives at most, seconds; 0 switches the cache off (e.g. while editing a
+# database by hand with SQL, which the cache cannot see).
+ANALYTICS_CACHE_SECONDS = env.int("ANALYTICS_CACHE_SECONDS", default=3600)
+
 # The home page offers zip downloads (built on request) for datasets up to this many rows; bigger ones are
 # exported with `python manage.py export_dataset`.
 DOWNLOAD_MAX_ROWS = env.int("DOWNLOAD_MAX_ROWS", default=1_000_000)

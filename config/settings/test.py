@@ -15,6 +15,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Per process; tests/conftest.py clears it before each test.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Two suites on one server (e.g. a CI run beside a developer's run) must not share test databases.
 _suffix = env("TEST_DATABASE_SUFFIX", default="")
 for _alias, _config in DATABASES.items():

@@ -11,6 +11,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.cache import cached_analytics
 from core.api.filters import FilterBackendsMixin, IntegerFilter, validated_filters
 from dvdrental import selectors
 from dvdrental.models import RATING_CHOICES, Customer, Film, LateFee, Payment, Rental, SeasonalityLog
@@ -166,6 +167,10 @@ class WeeklyVolumeApi(generics.ListAPIView):
     serializer_class = WeeklyVolumeSerializer
     filter_backends = []
 
+    @cached_analytics
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         return SeasonalityLog.objects.order_by("week_number")
 
@@ -187,6 +192,7 @@ class TopFilmsApi(APIView):
     @extend_schema(
         tags=TAGS, summary="Most rented films", parameters=[FilterSerializer], responses=OutputSerializer(many=True)
     )
+    @cached_analytics
     def get(self, request):
         filters = validated_filters(self.FilterSerializer, request.query_params)
         rows = selectors.top_films(using=alias(), **filters)
@@ -213,6 +219,7 @@ class StoreRevenueApi(PaginatedRowsMixin, generics.GenericAPIView):
         parameters=[FilterSerializer],
         responses=OutputSerializer(many=True),
     )
+    @cached_analytics
     def get(self, request):
         filters = validated_filters(self.FilterSerializer, request.query_params)
         return self.paginated(selectors.store_revenue(using=alias(), period=filters.get("period", "month")))
@@ -227,6 +234,7 @@ class YearlyPerformanceApi(APIView):
         revenue = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="Rental fees, dollars.")
 
     @extend_schema(tags=TAGS, summary="Rentals per calendar year", responses=OutputSerializer(many=True))
+    @cached_analytics
     def get(self, request):
         return Response(self.OutputSerializer(selectors.yearly_performance(using=alias()), many=True).data)
 
@@ -244,6 +252,7 @@ class PhasesApi(APIView):
     @extend_schema(
         tags=TAGS, summary="Business phases and their actual weekly means", responses=OutputSerializer(many=True)
     )
+    @cached_analytics
     def get(self, request):
         return Response(self.OutputSerializer(selectors.phase_summary(using=alias()), many=True).data)
 
@@ -265,6 +274,7 @@ class ARAgingApi(APIView):
         parameters=[FilterSerializer],
         responses=OutputSerializer(many=True),
     )
+    @cached_analytics
     def get(self, request):
         filters = validated_filters(self.FilterSerializer, request.query_params)
         return Response(self.OutputSerializer(selectors.ar_aging(using=alias(), **filters), many=True).data)
@@ -281,6 +291,7 @@ class CustomerSegmentsApi(APIView):
     @extend_schema(
         tags=TAGS, summary="Ground-truth segment against observed usage tier", responses=OutputSerializer(many=True)
     )
+    @cached_analytics
     def get(self, request):
         return Response(self.OutputSerializer(selectors.segment_matrix(using=alias()), many=True).data)
 
@@ -302,6 +313,7 @@ class InventoryStatusApi(APIView):
         by_year = InventoryStatusYearSerializer(many=True, help_text="Changes into damaged/missing/maintenance.")
 
     @extend_schema(tags=TAGS, summary="Copies by status, now and over time", responses=OutputSerializer)
+    @cached_analytics
     def get(self, request):
         using = alias()
         data = {

@@ -12,6 +12,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
+from core.api.cache import cached_analytics
 from core.api.filters import DayFilter, IntegerFilter, StableOrderingFilter, validated_filters
 from hopify import selectors
 from hopify.models import (
@@ -54,6 +55,10 @@ class RowListApi(generics.ListAPIView):
 
     filter_backends = []
     FilterSerializer = SegmentFilterSerializer
+
+    @cached_analytics
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return self.rows(validated_filters(self.FilterSerializer, self.request.query_params))
@@ -170,6 +175,10 @@ class FunnelListApi(generics.ListAPIView):
     filterset_class = FunnelFilter
     ordering_fields = ["traffic_date", "source_channel", "visitors", "mqls"]
     ordering = ["traffic_date", "source_channel"]
+
+    @cached_analytics
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return selectors.funnel_list()

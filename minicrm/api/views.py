@@ -15,6 +15,7 @@ from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.cache import cached_analytics
 from core.api.filters import AmountFilter, DayFilter, FilterBackendsMixin, IntegerFilter, StableOrderingFilter
 from minicrm import selectors, services
 from minicrm.models import (
@@ -112,6 +113,7 @@ class RFMSegmentSummaryApi(APIView):
         "most eleven segments.",
         responses=OutputSerializer(many=True),
     )
+    @cached_analytics
     def get(self, request):
         rows = selectors.rfm_segment_summary()
         return Response(self.OutputSerializer(rows, many=True).data)
@@ -130,6 +132,7 @@ class RFMPersonaSegmentsApi(APIView):
         "at most 5 x 11 rows.",
         responses=OutputSerializer(many=True),
     )
+    @cached_analytics
     def get(self, request):
         matrix = selectors.persona_segment_matrix()
         rows = [
@@ -153,6 +156,7 @@ class RFMStatisticsApi(APIView):
         description="Over all scored customers; the values are null when no customer is scored.",
         responses=OutputSerializer,
     )
+    @cached_analytics
     def get(self, request):
         stats = selectors.rfm_statistics()
         data = {
