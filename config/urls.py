@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from core.api.converters import DatabaseIdConverter
 from core.views import dashboard, dictionary, download, home
+
+register_converter(DatabaseIdConverter, "id")
 
 urlpatterns = [
     path("", home, name="home"),

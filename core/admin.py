@@ -19,6 +19,14 @@ class LargeTableAdmin(admin.ModelAdmin):
     list_per_page = 50
     list_max_show_all = 500
 
+    def get_object(self, request, object_id, from_field=None):
+        # Django turns an unparseable id into "does not exist", but an integer past 64 bits reaches SQLite, which
+        # raises OverflowError for a key that is a foreign key (minicrm's rfm_score is keyed by customer_id).
+        try:
+            return super().get_object(request, object_id, from_field)
+        except OverflowError:
+            return None
+
 
 def value_list_filter(field_name: str, values: Iterable, *, title: str | None = None) -> type[admin.SimpleListFilter]:
     """A changelist filter offering a fixed set of `values` for `field_name`.

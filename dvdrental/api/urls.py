@@ -6,9 +6,9 @@ app_name = "dvdrental"
 
 urlpatterns = [
     path("films/", views.FilmListApi.as_view(), name="film-list"),
-    path("films/<int:pk>/", views.FilmDetailApi.as_view(), name="film-detail"),
+    path("films/<id:pk>/", views.FilmDetailApi.as_view(), name="film-detail"),
     path("customers/", views.CustomerListApi.as_view(), name="customer-list"),
-    path("customers/<int:pk>/", views.CustomerDetailApi.as_view(), name="customer-detail"),
+    path("customers/<id:pk>/", views.CustomerDetailApi.as_view(), name="customer-detail"),
     path("rentals/", views.RentalListApi.as_view(), name="rental-list"),
     path("late-fees/", views.LateFeeListApi.as_view(), name="late-fee-list"),
     path("weekly-volume/", views.WeeklyVolumeApi.as_view(), name="weekly-volume"),

@@ -70,6 +70,28 @@ def test_malformed_numbers_are_400_not_500(client, url):
     assert response.json()  # names the parameter
 
 
+HUGE_ID = "145631281770356457603072"  # past 64 bits: SQLite raised OverflowError on it
+
+
+def test_an_id_past_64_bits_is_404_on_every_api_detail_route(client):
+    details = [path for path, method in schema_operations(client) if method == "get" and "{" in path]
+    assert len(details) >= 6
+    for path in details:
+        url = path.split("{")[0] + HUGE_ID + "/"
+        assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.parametrize("domain", ["minicrm", "dvdrental", "hopify", "cardportfolio", "churnlab"])
+def test_an_id_past_64_bits_is_not_found_on_every_admin_change_page(admin_client, domain):
+    from django.apps import apps
+
+    for model in apps.get_app_config(domain).get_models():
+        url = reverse(f"admin:{domain}_{model._meta.model_name}_change", args=[HUGE_ID])
+        response = admin_client.get(url)
+        # The admin redirects to the changelist with "... doesn't exist" (or 404 for an unregistered model).
+        assert response.status_code in (302, 404), (url, response.status_code)
+
+
 def test_production_settings_pass_check_deploy():
     env = {
         **os.environ,
