@@ -21,4 +21,3 @@ class DatabaseIdConverter:
 
     def to_url(self, value) -> str:
         return str(int(value))
-
