@@ -4,7 +4,8 @@ Every foreign key is a raw-id input, changelists join exactly the rows they disp
 low-cardinality columns with known values. The big tables have a month filter whose choices come from MIN and MAX
 of the indexed date (two index look-ups; Django's own date_hierarchy once scanned all 4 million usage rows for it,
 18 s on SQLite, before core.admin.RangePeriodsQuerySet), and the changelists are ordered newest first along that
-index. Search is by customer number, an exact match on the indexed key, never a LIKE over millions of rows. The ground truth and the pipeline's outputs are read-only: they are regenerated.
+index. Search is by customer number, an exact match on the indexed key, never a LIKE over millions of rows. The
+ground truth and the pipeline's outputs are read-only: they are regenerated.
 """
 
 import datetime as dt
