@@ -1,10 +1,43 @@
 """Every dataset seeded small, once for a test module, committed so a live server thread sees it too."""
 
+import threading
+
 import pytest
 from django.conf import settings
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connections
+from django.test.testcases import LiveServerThread
 
 from core.loader import bulk_load
+
+
+class OneAppCallAtATimeServer(ThreadedWSGIServer):
+    """The live server, reading requests on many connections at once but running Django for one at a time.
+
+    With in-memory SQLite the live server's threads share the test's database connection (there is no other way
+    to see the test's data). A dashboard fires its API requests in parallel, and two threads then ran queries on
+    that one connection at once: the suite hung with every server thread inside `sqlite3` `execute` (seen with
+    faulthandler). One Python sqlite3 connection is not safe to use from several threads at the same time, and a
+    query calling one of Django's Python SQL functions needs the GIL while another thread holding the GIL waits
+    for the connection's mutex. Serialising the application call removes the overlap; the browser still opens
+    as many connections as it likes.
+    """
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                return application(environ, start_response)
+
+        super().set_app(one_at_a_time)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_runs_one_request_at_a_time():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(LiveServerThread, "server_class", OneAppCallAtATimeServer)
+        yield
 
 
 def seed_minicrm(tmp_path) -> None:

@@ -31,11 +31,6 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="module")
 def browser():
-    if not os.environ.get("RUN_BROWSER_TESTS"):
-        # After other database tests in the same process, the live server thread and the test runner deadlock on
-        # the shared in-memory SQLite connection (seen with the whole suite; the module alone passes), so these
-        # tests get a process of their own: CI runs them as a separate step.
-        pytest.skip("browser tests run in their own process: RUN_BROWSER_TESTS=1 pytest tests/web/test_browser.py")
     if CHROMIUM is None:
         pytest.skip("Chromium is not installed (apt-get install -y chromium)")
     sync_api = pytest.importorskip(
