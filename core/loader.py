@@ -10,6 +10,7 @@ through one `BulkLoad` is a single transaction, so a failure or Ctrl-C leaves th
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
@@ -176,7 +177,7 @@ class BulkLoad:
     def restore_indexes(self) -> None:
         if not self._deferred_indexes:
             return
-        with self.connection.cursor() as cursor:
+        with self.connection.cursor() as cursor, _sqlite_sort_threads(self.connection):
             if self.connection.vendor == "postgresql":
                 # PostgreSQL will not build an index on a table with deferred foreign-key checks pending: run them.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -218,6 +219,26 @@ class BulkLoad:
             with self.connection.cursor() as cursor:
                 for statement in statements:
                     cursor.execute(statement)
+
+
+# Sorter threads SQLite may use to build an index (its default is none): on 2 cores, CREATE INDEX over 14 million
+# rows took 11.5 s with 2 instead of 17-18 s with the default.
+SQLITE_SORT_THREADS = min(4, os.cpu_count() or 1)
+
+
+@contextmanager
+def _sqlite_sort_threads(connection):
+    """On SQLite, let index builds sort with worker threads (PRAGMA threads); restore the setting afterwards."""
+    if connection.vendor != "sqlite" or SQLITE_SORT_THREADS < 2:
+        yield
+        return
+    with connection.cursor() as cursor:
+        previous = cursor.execute("PRAGMA threads").fetchone()[0]
+        cursor.execute(f"PRAGMA threads = {SQLITE_SORT_THREADS}")
+        try:
+            yield
+        finally:
+            cursor.execute(f"PRAGMA threads = {int(previous)}")
 
 
 @contextmanager

@@ -158,3 +158,22 @@ def test_a_row_without_parent_fails_the_whole_load():
             },
         )
     assert Customer.objects.count() == 0 and Order.objects.count() == 0
+
+
+def test_sqlite_index_builds_sort_with_worker_threads_and_the_setting_is_restored():
+    from core.loader import SQLITE_SORT_THREADS, _sqlite_sort_threads
+
+    connection = connections["minicrm"]
+    if connection.vendor != "sqlite" or SQLITE_SORT_THREADS < 2:
+        pytest.skip("PRAGMA threads is SQLite's, and a single core gets no sorter threads")
+
+    def threads():
+        with connection.cursor() as cursor:
+            return cursor.execute("PRAGMA threads").fetchone()[0]
+
+    before = threads()
+    with _sqlite_sort_threads(connection):
+        during = threads()
+
+    assert during == SQLITE_SORT_THREADS
+    assert threads() == before
