@@ -178,29 +178,32 @@ def cardportfolio_seed(
     """Generate and validate customers, save them as CSV, load them and (unless `transactions` is False) their
     monthly transactions into `using` in one transaction, also writing the transactions to `parquet_path`.
 
-    Raises CustomerValidationError, before anything is written, when the generated customers fail validation.
+    Raises CustomerValidationError when the generated customers fail validation; the load then rolls back and no
+    CSV is saved, so nothing is written.
     """
     if customers < 1 or months < 1:
         raise ValueError("customers and months must be positive")
     columns = generate_customer_columns(seed=seed, customers=customers, as_of=as_of)
-    frame = customers_frame(columns)
-    result = validate_customer_data(frame)
-    if not result["is_valid"]:
-        raise CustomerValidationError(result)
-    details = ["", *validation_lines(result), ""]
-    if csv_path:
-        details.append(f"  customers CSV: {save_to_csv(frame, csv_path)}")
-    del frame
+    details = [""]
     sink = ParquetSink(parquet_path) if transactions and parquet_path else None
     approved = total = 0
     try:
         with (
+            # Validation and the CSV (pandas and Arrow, mostly outside the GIL) run beside the customer load; the
+            # load's transaction only commits once they have passed, so invalid data is still never written.
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="cardportfolio-validate") as pool,
             larger_sqlite_page_cache(using),
             bulk_load(using=using, batch_size=batch_size) as loader,
         ):
+            checked = pool.submit(_validated_csv, columns, csv_path)
             if reset:
                 loader.wipe("cardportfolio")
-            loader.write(Customer, columns)
+            try:
+                loader.write(Customer, columns)
+            except Exception:
+                checked.result()  # invalid data (a duplicated id, say) explains a failed insert better than SQL
+                raise
+            details += checked.result()
             progress(ProgressEvent("customers", customers, customers, "customers"))
             if transactions:
                 batches = generate_transactions(seed=seed, customers=columns, as_of=as_of, months=months)
@@ -230,6 +233,18 @@ def cardportfolio_seed(
         seconds=loader.stats.seconds,
         details=details,
     )
+
+
+def _validated_csv(columns: dict[str, np.ndarray], csv_path: str | Path | None) -> list[str]:
+    """Validate the customers; when they pass, save the CSV. Returns report lines; raises CustomerValidationError."""
+    frame = customers_frame(columns)
+    result = validate_customer_data(frame)
+    if not result["is_valid"]:
+        raise CustomerValidationError(result)
+    lines = [*validation_lines(result), ""]
+    if csv_path:
+        lines.append(f"  customers CSV: {save_to_csv(frame, csv_path)}")
+    return lines
 
 
 def _window_text(*, as_of: dt.date, months: int) -> str:
