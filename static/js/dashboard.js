@@ -29,7 +29,22 @@ function withParams(url, params) {
 }
 
 function drawChart(elementId, traces, layout) {
-  const base = { margin: { t: 64, r: 16, b: 64, l: 64 }, font: { family: "system-ui, sans-serif" } };
+  // A second y axis on the right needs room for its tick labels and title inside the chart's box.
+  const rightAxis = Boolean(layout.yaxis2 && layout.yaxis2.side === "right");
+  const base = { margin: { t: 64, r: rightAxis ? 80 : 16, b: 64, l: 64 }, font: { family: "system-ui, sans-serif" } };
+  for (const axis of ["xaxis", "yaxis"]) {
+    // Long or rotated tick labels grow the margin instead of being cut off at the chart's edge.
+    layout[axis] = Object.assign({ automargin: true }, layout[axis]);
+    if (layout[axis].type === "log") {
+      // Label 1, 2 and 5 of each decade rather than every digit, which crowds a short axis.
+      layout[axis] = Object.assign({ dtick: "D2" }, layout[axis]);
+    }
+  }
+  if (rightAxis) {
+    // plotly syncs an overlaying axis's ticks to the left axis's grid by default, which gives ticks such as 19.99
+    // and a stray zero line; let it choose round ticks from zero, without a second grid.
+    layout.yaxis2 = Object.assign({ tickmode: "auto", rangemode: "tozero", showgrid: false, zeroline: false }, layout.yaxis2);
+  }
   if (layout.title) {
     layout.title = Object.assign({ x: 0.02, xanchor: "left" }, layout.title);  // clear of the mode bar
   }
