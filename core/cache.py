@@ -13,6 +13,10 @@ Every write moves the token on:
 
 Only SQL typed by hand against a database bypasses this; such edits show once cached entries expire
 (`ANALYTICS_CACHE_SECONDS`).
+
+The house style keeps logic out of signals because bulk loads skip them. These receivers are the project's only
+ones and hold no domain logic: they catch the single-row ORM writes (admin edits) that nothing else sees, while
+the bulk loader, which sends no signals, moves the version itself.
 """
 
 from __future__ import annotations
