@@ -6,3 +6,6 @@ class ChurnlabConfig(AppConfig):
 
     name = "churnlab"
     verbose_name = "Churn lab"
+    # Run after the seed: the features, labels and data-quality checks come from it;
+    # the home page shows it after the regenerate command.
+    after_seed_command = "python manage.py run_churn_pipeline"

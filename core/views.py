@@ -55,6 +55,7 @@ def domain_card(domain: str) -> dict:
         "tables": tables,
         "total_rows": sum(table["rows"] or 0 for table in tables),
         "run": _latest_run(domain),
+        "after_seed_command": getattr(config, "after_seed_command", ""),
         "has_dashboard": _has_dashboard(domain),
         "has_admin": any(admin.site.is_registered(model) for model in config.get_models()),
         "downloadable": built and sum(table["rows"] or 0 for table in tables) <= settings.DOWNLOAD_MAX_ROWS,

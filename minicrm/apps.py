@@ -6,3 +6,6 @@ class MinicrmConfig(AppConfig):
 
     name = "minicrm"
     verbose_name = "MiniCRM"
+    # Run after the seed: the RFM scores the dashboard shows come from it;
+    # the home page shows it after the regenerate command.
+    after_seed_command = "python manage.py calculate_rfm"

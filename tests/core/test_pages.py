@@ -33,6 +33,8 @@ def test_seed_is_recorded_and_shown_with_its_regenerate_command(client):
     html = client.get(reverse("home")).content.decode()
     section = html.split('id="dataset-minicrm"')[1].split("</section>")[0]
     assert "built" in section and "seed 9" in section and "--customers 40" in section
+    # RFM scores come from a second command, which the regenerate instructions name after the seed.
+    assert section.index("seed_minicrm --seed 9") < section.index("python manage.py calculate_rfm")
     assert reverse("dashboard", args=["minicrm"]) in section
 
 
