@@ -52,7 +52,7 @@ def mark_dataset_changed(domain: str, *, using: str | None = None) -> None:
         cache.set(VERSION_KEY.format(domain=domain), uuid.uuid4().hex, timeout=None)
 
     bump()
-    if using is not None:
+    if using is not None and transaction.get_connection(using).in_atomic_block:
         transaction.on_commit(bump, using=using)
 
 
