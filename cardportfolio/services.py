@@ -6,7 +6,7 @@ import datetime as dt
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing, contextmanager
+from contextlib import closing
 from functools import partial
 from pathlib import Path
 
@@ -14,7 +14,7 @@ import numpy as np
 from django.db import connections
 
 from core.databases import describe
-from core.loader import DEFAULT_BATCH_SIZE, bulk_load
+from core.loader import DEFAULT_BATCH_SIZE, bulk_load, sqlite_pragma
 from core.progress import ProgressCallback, ProgressEvent, no_progress
 from core.reports import SeedReport
 
@@ -139,7 +139,6 @@ def _database_batches(batch: TransactionMonth, sink: ParquetSink | None):
     return batch, columns, batch.monthly_summary()
 
 
-@contextmanager
 def larger_sqlite_page_cache(using: str):
     """On SQLite, give the load a 128 MiB page cache (the default is 2 MiB); elsewhere nothing changes.
 
@@ -147,18 +146,7 @@ def larger_sqlite_page_cache(using: str):
     inserting a million customers in random e-mail order stops thrashing, and the index rebuilds at the end of the
     load sort in memory. The loader itself checks foreign keys once per table on SQLite.
     """
-    connection = connections[using]
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        previous = int(cursor.fetchone()[0])
-        cursor.execute("PRAGMA cache_size = -131072")
-        try:
-            yield
-        finally:
-            cursor.execute(f"PRAGMA cache_size = {previous}")
+    return sqlite_pragma(connections[using], "cache_size", -131072)
 
 
 def cardportfolio_seed(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -227,18 +227,23 @@ SQLITE_SORT_THREADS = min(4, os.cpu_count() or 1)
 
 
 @contextmanager
-def _sqlite_sort_threads(connection):
-    """On SQLite, let index builds sort with worker threads (PRAGMA threads); restore the setting afterwards."""
-    if connection.vendor != "sqlite" or SQLITE_SORT_THREADS < 2:
+def sqlite_pragma(connection, name: str, value: int):
+    """On SQLite, set `PRAGMA name = value` for the block and restore the previous value; elsewhere do nothing."""
+    if connection.vendor != "sqlite":
         yield
         return
     with connection.cursor() as cursor:
-        previous = cursor.execute("PRAGMA threads").fetchone()[0]
-        cursor.execute(f"PRAGMA threads = {SQLITE_SORT_THREADS}")
+        previous = int(cursor.execute(f"PRAGMA {name}").fetchone()[0])
+        cursor.execute(f"PRAGMA {name} = {int(value)}")
         try:
             yield
         finally:
-            cursor.execute(f"PRAGMA threads = {int(previous)}")
+            cursor.execute(f"PRAGMA {name} = {previous}")
+
+
+def _sqlite_sort_threads(connection):
+    """On SQLite, let index builds sort with worker threads (PRAGMA threads); restore the setting afterwards."""
+    return sqlite_pragma(connection, "threads", SQLITE_SORT_THREADS) if SQLITE_SORT_THREADS >= 2 else nullcontext()
 
 
 @contextmanager

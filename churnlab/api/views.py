@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from churnlab import selectors
 from churnlab.models import PLAN_CHOICES, REGION_CHOICES, ChurnFeature
-from core.api.cache import cached_analytics
+from core.api.cache import CachedAnalyticsListMixin, cached_analytics
 from core.api.filters import StableOrderingFilter, validated_filters
 
 from .serializers import (
@@ -112,15 +112,11 @@ class RetentionApi(APIView):
 
 
 @extend_schema(tags=TAGS)
-class DataQualityListApi(generics.ListAPIView):
+class DataQualityListApi(CachedAnalyticsListMixin, generics.ListAPIView):
     """The data-quality checks of the last pipeline run over the raw tables."""
 
     serializer_class = DataQualityCheckSerializer
     filter_backends = []
-
-    @cached_analytics
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return selectors.data_quality_checks()

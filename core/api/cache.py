@@ -50,3 +50,11 @@ def cached_analytics(method):
         return response
 
     return get
+
+
+class CachedAnalyticsListMixin:
+    """For an analytics view built on a DRF generic list view: its `get` goes through `cached_analytics`."""
+
+    @cached_analytics
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)

@@ -11,7 +11,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.cache import cached_analytics
+from core.api.cache import CachedAnalyticsListMixin, cached_analytics
 from core.api.filters import FilterBackendsMixin, IntegerFilter, validated_filters
 from dvdrental import selectors
 from dvdrental.models import RATING_CHOICES, Customer, Film, LateFee, Payment, Rental, SeasonalityLog
@@ -161,15 +161,11 @@ class LateFeeListApi(FilterBackendsMixin, generics.ListAPIView):
 
 
 @extend_schema(tags=TAGS)
-class WeeklyVolumeApi(generics.ListAPIView):
+class WeeklyVolumeApi(CachedAnalyticsListMixin, generics.ListAPIView):
     """Every simulated week: week, target, actual and lost rentals, trend index and seasonal multiplier."""
 
     serializer_class = WeeklyVolumeSerializer
     filter_backends = []
-
-    @cached_analytics
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return SeasonalityLog.objects.order_by("week_number")

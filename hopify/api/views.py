@@ -12,7 +12,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
-from core.api.cache import cached_analytics
+from core.api.cache import CachedAnalyticsListMixin
 from core.api.filters import DayFilter, IntegerFilter, StableOrderingFilter, validated_filters
 from hopify import selectors
 from hopify.models import (
@@ -50,15 +50,11 @@ class SegmentFilterSerializer(serializers.Serializer):
     segment = serializers.ChoiceField(choices=SEGMENT_CHOICES, required=False, help_text="One segment (default: all).")
 
 
-class RowListApi(generics.ListAPIView):
+class RowListApi(CachedAnalyticsListMixin, generics.ListAPIView):
     """A paginated list of rows computed by a selector; subclasses define `rows(filters)`."""
 
     filter_backends = []
     FilterSerializer = SegmentFilterSerializer
-
-    @cached_analytics
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return self.rows(validated_filters(self.FilterSerializer, self.request.query_params))
@@ -157,7 +153,7 @@ class FunnelFilter(django_filters.FilterSet):
 
 
 @extend_schema(tags=TAGS)
-class FunnelListApi(generics.ListAPIView):
+class FunnelListApi(CachedAnalyticsListMixin, generics.ListAPIView):
     """Web traffic to MQLs by channel and month, with the conversion rates of each step (percent, in SQL)."""
 
     class OutputSerializer(serializers.ModelSerializer):
@@ -175,10 +171,6 @@ class FunnelListApi(generics.ListAPIView):
     filterset_class = FunnelFilter
     ordering_fields = ["traffic_date", "source_channel", "visitors", "mqls"]
     ordering = ["traffic_date", "source_channel"]
-
-    @cached_analytics
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return selectors.funnel_list()
