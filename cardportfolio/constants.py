@@ -10,6 +10,8 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 
+from simkit.us_places import STATE_CODES
+
 DEFAULT_CUSTOMERS = 50_000
 DEFAULT_MONTHS = 18
 # A fixed as-of date keeps a seed reproducible whatever day it runs; transactions fill the `--months` whole
@@ -76,10 +78,15 @@ SEGMENT_SHARES: dict[Segment, float] = {
     Segment.DECLINING: 0.10,
     Segment.NEW_AND_GROWING: 0.10,
 }
-SEGMENTS = tuple(SEGMENT_SHARES)
+SEGMENT_ORDER = tuple(SEGMENT_SHARES)
+# The earlier tool's `config.SEGMENTS`: segment name -> target share, in the same order.
+SEGMENTS: dict[str, float] = {segment.value: share for segment, share in SEGMENT_SHARES.items()}
 SEGMENT_SHARE_TOLERANCE = 0.05  # a share further than 5 points from its target is a validation warning
 DECLINE_TYPE_SHARES = {DeclineType.GRADUAL: 0.70, DeclineType.SUDDEN: 0.30}
 PREMIUM_SHARE_OF_TRAVELERS = 0.30  # Premium cards only among High-Value Travelers (about 4.5% overall)
+
+# The earlier tool's `config.US_STATES`: the 50 state abbreviations and DC, alphabetical.
+US_STATES: tuple[str, ...] = tuple(sorted(STATE_CODES))
 
 MIN_AGE, MAX_AGE = 22, 75
 MIN_CREDIT_LIMIT, MAX_CREDIT_LIMIT, CREDIT_LIMIT_STEP = 5_000, 50_000, 1_000

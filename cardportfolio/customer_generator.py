@@ -48,11 +48,19 @@ CITY_STATE_PAIRS = [f"{city}, {state}" for state, (_, cities) in US_STATES.items
 EXAMPLES = 3  # values quoted in an error message
 
 
+def date_objects(values) -> np.ndarray:
+    """Days as `datetime.date` objects: the earlier tool's column held dates, which compare with `datetime.date`
+    (a pandas datetime64 column does not)."""
+    return np.asarray(values).astype("datetime64[D]").astype(object)
+
+
 def customers_frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
-    """A DataFrame of the 13 customer columns in order (text as pandas strings, missing decline_type as NaN),
-    with the dtypes `read_customers_csv` gives back."""
-    frame = pd.DataFrame({name: columns[name] for name in CUSTOMER_COLUMNS})
-    frame["account_open_date"] = pd.to_datetime(frame["account_open_date"]).astype("datetime64[ns]")
+    """A DataFrame of the 13 customer columns in order (missing decline_type as None, account_open_date as
+    `datetime.date` values), with the dtypes `read_customers_csv` gives back."""
+    frame = pd.DataFrame({name: columns[name] for name in CUSTOMER_COLUMNS if name != "account_open_date"})
+    frame.insert(
+        CUSTOMER_COLUMNS.index("account_open_date"), "account_open_date", date_objects(columns["account_open_date"])
+    )
     return frame
 
 
@@ -111,7 +119,7 @@ def read_customers_csv(path) -> pd.DataFrame:
             frame[name] = numbers.astype(np.int64)
     dates = pd.to_datetime(frame["account_open_date"], errors="coerce", format="%Y-%m-%d")
     if dates.notna().all():
-        frame["account_open_date"] = dates.astype("datetime64[ns]")
+        frame["account_open_date"] = date_objects(dates.to_numpy())
     return frame
 
 
@@ -135,16 +143,25 @@ def _statistics(df: pd.DataFrame) -> dict:
             return {}
         return {str(key): int(value) for key, value in df[column].value_counts(dropna=True).items()}
 
+    ages = pd.to_numeric(df["age"], errors="coerce").dropna() if "age" in df else pd.Series(dtype=float)
+    unique_ids = int(df["customer_id"].nunique()) if "customer_id" in df else 0
+    mean_limit = None if limits.dropna().empty else round(float(limits.mean()), 2)
     return {
         "total_customers": total,
-        "unique_ids": int(df["customer_id"].nunique()) if "customer_id" in df else 0,
+        "unique_ids": unique_ids,
+        "unique_customer_ids": unique_ids,  # the earlier tool's name
         "credit_limit_min": None if limits.dropna().empty else int(limits.min()),
         "credit_limit_max": None if limits.dropna().empty else int(limits.max()),
-        "credit_limit_mean": None if limits.dropna().empty else round(float(limits.mean()), 2),
+        "credit_limit_mean": mean_limit,
+        "credit_limit_avg": mean_limit,  # the earlier tool's name
+        "age_min": None if ages.empty else int(ages.min()),
+        "age_max": None if ages.empty else int(ages.max()),
+        "age_avg": None if ages.empty else round(float(ages.mean()), 2),
         "segment_counts": counts("customer_segment"),
         "segment_distribution": shares("customer_segment"),
         "card_type_distribution": counts("card_type"),
         "employment_distribution": counts("employment_status"),
+        "decline_type_distribution": counts("decline_type"),
     }
 
 

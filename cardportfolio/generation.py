@@ -43,8 +43,8 @@ from .constants import (
     NEW_OPEN_DAYS,
     PREMIUM_SHARE_OF_TRAVELERS,
     PROFILES,
+    SEGMENT_ORDER,
     SEGMENT_SHARES,
-    SEGMENTS,
     SUDDEN_DROP_MONTHS_BEFORE_END,
     TRANSACTION_ID_DIGITS,
     TRANSACTION_ID_PREFIX,
@@ -61,21 +61,21 @@ CUSTOMER_COLUMNS = (
     "customer_id", "first_name", "last_name", "email", "age", "state", "city", "employment_status", "card_type",
     "credit_limit", "account_open_date", "customer_segment", "decline_type",
 )  # fmt: skip
-SEGMENT_INDEX = {segment: index for index, segment in enumerate(SEGMENTS)}
+SEGMENT_INDEX = {segment: index for index, segment in enumerate(SEGMENT_ORDER)}
 CATEGORIES = tuple(Category)
 NO_DECLINE, GRADUAL, SUDDEN = 0, 1, 2
 
 
 def segment_counts(customers: int) -> np.ndarray:
-    """`int(n * share)` customers per segment in SEGMENTS order; the last segment takes the remainder."""
+    """`int(n * share)` customers per segment in SEGMENT_ORDER order; the last segment takes the remainder."""
     counts = np.array([int(customers * share) for share in SEGMENT_SHARES.values()], dtype=np.int64)
     counts[-1] = customers - counts[:-1].sum()
     return counts
 
 
 def assign_segments(rng: np.random.Generator, *, customers: int) -> np.ndarray:
-    """Segment index (into SEGMENTS) per customer: exact counts, shuffled."""
-    return rng.permutation(np.repeat(np.arange(len(SEGMENTS)), segment_counts(customers)))
+    """Segment index (into SEGMENT_ORDER) per customer: exact counts, shuffled."""
+    return rng.permutation(np.repeat(np.arange(len(SEGMENT_ORDER)), segment_counts(customers)))
 
 
 def customer_ids(numbers: np.ndarray) -> np.ndarray:
@@ -89,7 +89,7 @@ def _uniform_integers(rng: np.random.Generator, low: np.ndarray, high: np.ndarra
 
 
 def _per_segment(segments: np.ndarray, attribute: str, position: int) -> np.ndarray:
-    table = np.array([getattr(PROFILES[segment], attribute)[position] for segment in SEGMENTS])
+    table = np.array([getattr(PROFILES[segment], attribute)[position] for segment in SEGMENT_ORDER])
     return table[segments]
 
 
@@ -160,7 +160,7 @@ def generate_customer_columns(*, seed: int, customers: int, as_of: dt.date) -> C
         "card_type": card_type,
         "credit_limit": credit_limit,
         "account_open_date": open_date,
-        "customer_segment": np.array([segment.value for segment in SEGMENTS])[segments],
+        "customer_segment": np.array([segment.value for segment in SEGMENT_ORDER])[segments],
         "decline_type": decline_type,
     }
 
@@ -194,7 +194,7 @@ class CardholderFacts:
     """What the transaction generator needs to know about each customer, as arrays."""
 
     customer_id: np.ndarray
-    segment: np.ndarray  # index into SEGMENTS
+    segment: np.ndarray  # index into SEGMENT_ORDER
     decline: np.ndarray  # NO_DECLINE, GRADUAL or SUDDEN
     open_day: np.ndarray  # datetime64[D]
 
@@ -202,7 +202,7 @@ class CardholderFacts:
     def from_columns(cls, columns: Columns) -> CardholderFacts:
         segment_names = np.asarray(columns["customer_segment"]).astype(str)
         segment = np.full(len(segment_names), -1)
-        for index, name in enumerate(SEGMENTS):
+        for index, name in enumerate(SEGMENT_ORDER):
             segment[segment_names == name.value] = index
         decline_names = np.asarray(columns["decline_type"], dtype=object)
         decline = np.where(decline_names == DeclineType.GRADUAL.value, GRADUAL, NO_DECLINE)
@@ -227,9 +227,9 @@ NECESSITY_CODES = np.array([CATEGORIES.index(category) for category in NECESSITY
 def _segment_category_table() -> tuple[np.ndarray, np.ndarray]:
     """Padded (segment x category index) table and the number of categories of each segment."""
     width = max(len(profile.categories) for profile in PROFILES.values())
-    table = np.zeros((len(SEGMENTS), width), dtype=np.int64)
-    counts = np.zeros(len(SEGMENTS), dtype=np.int64)
-    for row, segment in enumerate(SEGMENTS):
+    table = np.zeros((len(SEGMENT_ORDER), width), dtype=np.int64)
+    counts = np.zeros(len(SEGMENT_ORDER), dtype=np.int64)
+    for row, segment in enumerate(SEGMENT_ORDER):
         indexes = [CATEGORIES.index(category) for category in PROFILES[segment].categories]
         table[row, : len(indexes)] = indexes
         counts[row] = len(indexes)

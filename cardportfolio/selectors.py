@@ -17,8 +17,8 @@ from .constants import (
     GROWING_MAX_TENURE_MONTHS,
     GROWING_MIN_CHANGE,
     OBSERVED_WINDOW_MONTHS,
+    SEGMENT_ORDER,
     SEGMENT_SHARES,
-    SEGMENTS,
     TRAVELER_MIN_MONTHLY_SPEND,
     TRAVELER_MIN_TRAVEL_SHARE,
     Segment,
@@ -107,7 +107,7 @@ def segment_summary(*, using: str | None = None) -> list[dict]:
     months = len(transaction_months(using=using)) or 1
     total = sum(row["customers"] for row in customers.values())
     rows = []
-    for segment in SEGMENTS:
+    for segment in SEGMENT_ORDER:
         count = customers.get(segment.value, {}).get("customers", 0)
         spent = float(spend.get(segment.value, {}).get("approved_spend") or 0)
         rows.append(
@@ -245,7 +245,7 @@ def observed_segments(*, using: str | None = None, as_of: dt.date | None = None)
     """The confusion table of assigned vs observed segments with the recovery rate of each assigned segment."""
     as_of, matrix = observed_segment_counts(using=using, as_of=as_of)
     rows = []
-    for segment in SEGMENTS:
+    for segment in SEGMENT_ORDER:
         observed = matrix.get(segment.value, {})
         customers = sum(observed.values())
         recovered = observed.get(segment.value, 0)
@@ -255,7 +255,9 @@ def observed_segments(*, using: str | None = None, as_of: dt.date | None = None)
                 "customers": customers,
                 "recovered": recovered,
                 "recovery_rate": recovered / customers if customers else None,
-                "observed": [{"segment": other.value, "customers": observed.get(other.value, 0)} for other in SEGMENTS],
+                "observed": [
+                    {"segment": other.value, "customers": observed.get(other.value, 0)} for other in SEGMENT_ORDER
+                ],
             }
         )
     total = sum(row["customers"] for row in rows)

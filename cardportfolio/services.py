@@ -229,9 +229,10 @@ def _validated_csv(columns: dict[str, np.ndarray], csv_path: str | Path | None) 
     result = validate_customer_data(frame)
     if not result["is_valid"]:
         raise CustomerValidationError(result)
-    lines = [*validation_lines(result), ""]
+    # "Validation passed" and "Successfully saved" are the earlier tool's messages; scripts grep for them.
+    lines = [*validation_lines(result), "", "  Validation passed"]
     if csv_path:
-        lines.append(f"  customers CSV: {save_to_csv(frame, csv_path)}")
+        lines.append(f"  Successfully saved {len(frame):,} customers to {save_to_csv(frame, csv_path)}")
     return lines
 
 

@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 
-from cardportfolio.constants import SEGMENT_SHARES, SEGMENTS, Segment
+from cardportfolio.constants import SEGMENT_ORDER, SEGMENT_SHARES, Segment
 from cardportfolio.generation import (
     CUSTOMER_COLUMNS,
     generate_customer_columns,
@@ -60,7 +60,7 @@ def test_segment_counts_are_exact(customers):
 
 def test_segments_are_shuffled_over_the_ids(customers):
     first_hundred = set(customers["customer_segment"][:100])
-    assert len(first_hundred) == len(SEGMENTS)
+    assert len(first_hundred) == len(SEGMENT_ORDER)
 
 
 def test_no_nulls_in_required_fields(customers):
@@ -140,7 +140,7 @@ def test_month_bounds_cover_whole_months_before_the_as_of_month():
 
 
 def test_trend_factor_follows_the_spec_for_18_months():
-    segments = np.array([SEGMENTS.index(Segment.DECLINING)] * 2 + [SEGMENTS.index(Segment.NEW_AND_GROWING)])
+    segments = np.array([SEGMENT_ORDER.index(Segment.DECLINING)] * 2 + [SEGMENT_ORDER.index(Segment.NEW_AND_GROWING)])
     decline = np.array([1, 2, 0])
     assert trend_factor(segments, decline, month=12, months=18).tolist() == [1.0, 1.0, 1.6]
     assert trend_factor(segments, decline, month=15, months=18).tolist() == pytest.approx([0.7, 1.0, 1.75])

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from cardportfolio import selectors
-from cardportfolio.constants import SEGMENTS
+from cardportfolio.constants import SEGMENT_ORDER
 
 from .conftest import CARDPORTFOLIO_DATABASES
 
@@ -18,7 +18,7 @@ def by_segment(rows):
 
 def test_segment_summary_counts_shares_and_spend(seeded_cardportfolio):
     rows = by_segment(selectors.segment_summary(using="cardportfolio"))
-    assert [segment.value for segment in SEGMENTS] == list(rows)
+    assert [segment.value for segment in SEGMENT_ORDER] == list(rows)
     assert rows["Stable Mid-Spenders"]["customers"] == 160 and rows["Stable Mid-Spenders"]["share"] == 0.40
     assert rows["High-Value Travelers"]["target_share"] == 0.15
     assert rows["High-Value Travelers"]["mean_credit_limit"] > rows["Budget-Conscious"]["mean_credit_limit"]
