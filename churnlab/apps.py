@@ -9,3 +9,5 @@ class ChurnlabConfig(AppConfig):
     # Run after the seed: the features, labels and data-quality checks come from it;
     # the home page shows it after the regenerate command.
     after_seed_command = "python manage.py run_churn_pipeline"
+    # The table that command fills: seeded without it, the dataset is "built, needs" the command.
+    after_seed_table = "churn_features"

@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from core.api.converters import DatabaseIdConverter
+from core.api.root import ApiRootApi
 from core.views import dashboard, dictionary, download, home
 
 register_converter(DatabaseIdConverter, "id")
@@ -20,7 +21,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
-    path("api/", include("minicrm.api.urls")),
+    path("api/", ApiRootApi.as_view(), name="api-root"),
+    path("api/minicrm/", include("minicrm.api.urls")),
+    # minicrm's original paths (/api/rfm/..., /api/customers/, /api/orders/) for the original tool's users.
+    path("api/", include(("minicrm.api.urls", "minicrm"), namespace="minicrm-original")),
     path("api/dvdrental/", include("dvdrental.api.urls")),
     path("api/hopify/", include("hopify.api.urls")),
     path("api/cardportfolio/", include("cardportfolio.api.urls")),

@@ -21,6 +21,17 @@ class SeedReport:
         return sum(self.rows.values())
 
     @property
+    def next_command(self) -> str:
+        """What to run after this seed: the domain's follow-up command, else the web server to look at it."""
+        from django.apps import apps
+
+        try:
+            follow_up = getattr(apps.get_app_config(self.domain), "after_seed_command", "")
+        except LookupError:
+            follow_up = ""
+        return follow_up or f"python manage.py runserver  (then open /dashboards/{self.domain}/)"
+
+    @property
     def rows_per_second(self) -> float:
         return self.total_rows / self.seconds if self.seconds > 0 else 0.0
 
@@ -33,6 +44,7 @@ class SeedReport:
             f"({self.rows_per_second:,.0f} rows/s)"
         )
         out += self.details
+        out.append(f"Next: {self.next_command}")
         return out
 
     def as_dict(self) -> dict:
@@ -45,4 +57,5 @@ class SeedReport:
             "seconds": round(self.seconds, 3),
             "rows_per_second": round(self.rows_per_second),
             "details": self.details,
+            "next_command": self.next_command,
         }

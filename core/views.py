@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
+from core.availability import dataset_state
 from core.databases import describe
 from core.dictionary import domain_dictionary
 from core.export import EXPORT_FORMATS, dataset_zip
@@ -34,15 +35,18 @@ def _has_dashboard(domain: str) -> bool:
 
 
 def domain_card(domain: str) -> dict:
-    """What the home page shows for one dataset: built or not, rows per table, how it was generated."""
+    """What the home page shows for one dataset: built, half-built or not, rows per table, how it was generated."""
     config = apps.get_app_config(domain)
+    state = dataset_state(domain)
     tables = []
-    reachable = True
+    reachable = state.tables_exist
     for model in config.get_models():
-        try:
-            count = model.objects.count()
-        except DatabaseError:  # not migrated (never seeded) or server down
-            reachable, count = False, None
+        count = None
+        if reachable:
+            try:
+                count = model.objects.count()
+            except DatabaseError:  # server gone since the state was taken
+                reachable = False
         tables.append({"name": model._meta.db_table, "rows": count})
     built = reachable and any(table["rows"] for table in tables)
     return {
@@ -51,6 +55,9 @@ def domain_card(domain: str) -> dict:
         "description": " ".join((config.__doc__ or "").split()),
         "implemented": bool(tables),
         "built": built,
+        # The follow-up command still to run ("built, needs calculate_rfm"), or "".
+        "needs": state.needs if built else "",
+        "build_command": state.build_command,
         "database": describe(domain),
         "tables": tables,
         "total_rows": sum(table["rows"] or 0 for table in tables),
@@ -106,5 +113,6 @@ def dictionary(request, domain: str):
 def dashboard(request, domain: str):
     domain = _domain_or_404(domain)
     card = domain_card(domain)
-    template = f"dashboards/{domain}.html" if card["has_dashboard"] and card["built"] else "dashboards/missing.html"
+    ready = card["has_dashboard"] and card["built"] and not card["needs"]
+    template = f"dashboards/{domain}.html" if ready else "dashboards/missing.html"
     return render(request, template, {"card": card, "domain": domain, "title": card["title"]})
