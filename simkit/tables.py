@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
 Columns = dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class TableBatch:
+    """Rows for one table: `table` is the db_table name, `columns` are keyed by field attname (`customer_id`).
+
+    What a dataset's `generate_shard` yields and every sink writes; parents come before children.
+    """
+
+    table: str
+    columns: Columns
+
+    def __len__(self) -> int:
+        return row_count(self.columns)
 
 
 def row_count(columns: Mapping[str, np.ndarray]) -> int:
