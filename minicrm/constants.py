@@ -108,6 +108,30 @@ class Segment(enum.StrEnum):
     LOST = "Lost"
 
 
+# Names the earlier CRM (and common RFM write-ups) use for the same segments; filters accept them, and any
+# segment name in any letter case.
+SEGMENT_ALIASES: dict[str, Segment] = {
+    "Cannot Lose Them": Segment.CANT_LOSE,
+    "Cant Lose Them": Segment.CANT_LOSE,
+    "Can\u2019t Lose Them": Segment.CANT_LOSE,
+    "At-Risk": Segment.AT_RISK,
+    "At Risk Customers": Segment.AT_RISK,
+    "Need Attention Customers": Segment.NEED_ATTENTION,
+    "Lost Customers": Segment.LOST,
+    "Hibernating Customers": Segment.HIBERNATING,
+    "Promising Customers": Segment.PROMISING,
+}
+
+
+def segment_named(name: str) -> Segment | None:
+    """The segment a name (canonical or alias, any case, spaces trimmed) stands for; None when unknown."""
+    wanted = " ".join(name.split()).casefold()
+    for candidate, segment in [*((s.value, s) for s in Segment), *SEGMENT_ALIASES.items()]:
+        if candidate.casefold() == wanted:
+            return segment
+    return None
+
+
 S = Segment
 # SEGMENT_GRID[r - 1][fm - 1] is the segment of R score r and FM score fm, where fm is the mean of the F and M
 # scores rounded half up. Every one of the 25 cells names exactly one segment and every segment has a cell.

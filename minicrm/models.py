@@ -146,6 +146,12 @@ class RFMScore(models.Model):
     )
     as_of = models.DateField(help_text="The date recency was measured against.")
     calculated_at = models.DateTimeField(help_text="When this score was (re)calculated.")
+    is_stale = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="True when the customer's orders changed after this score was calculated (through the API); "
+        "the next calculate_rfm clears it.",
+    )
 
     class Meta:
         db_table = "rfm_scores"

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
+from django.db import transaction
 from django.utils import timezone
 
 from core.databases import describe
@@ -23,6 +25,7 @@ from .constants import (
     PERSONA_LABELS,
     PERSONAS,
     SEGMENT_GRID,
+    OrderStatus,
     Persona,
 )
 from .generation import generate_minicrm
@@ -121,6 +124,16 @@ class RFMResult:
     customers_scored: int
     written: bool
     seconds: float
+    created: int = 0  # customers scored for the first time
+    updated: int = 0  # customers whose earlier score was replaced
+
+    @property
+    def message(self) -> str:
+        """The earlier tool's one-line summary."""
+        if self.as_of is None:
+            return "No orders to score"
+        verb = "Calculated" if self.written else "Would calculate"
+        return f"{verb} RFM scores for {self.customers_scored} customers as of {self.as_of}"
 
 
 def rfm_calculate(*, using: str, as_of: dt.date | None = None, dry_run: bool = False) -> RFMResult:
@@ -136,6 +149,8 @@ def rfm_calculate(*, using: str, as_of: dt.date | None = None, dry_run: bool = F
         return RFMResult(as_of=None, customers_scored=0, written=False, seconds=0.0)
     values = selectors.rfm_values(using=using, as_of=as_of)
     count = len(values["customer_id"])
+    previous = np.fromiter(RFMScore.objects.using(using).values_list("customer_id", flat=True), dtype=np.int64)
+    updated = int(np.isin(values["customer_id"], previous).sum())
     if not dry_run:
         fm = fm_score(values["frequency_score"], values["monetary_score"])
         segment = segment_for_scores(values["recency_score"], fm)
@@ -149,9 +164,88 @@ def rfm_calculate(*, using: str, as_of: dt.date | None = None, dry_run: bool = F
             "segment": segment.astype(str),
             "as_of": np.full(count, np.datetime64(as_of, "D")),
             "calculated_at": np.full(count, np.datetime64(started.replace(tzinfo=None), "s")),
+            "is_stale": np.zeros(count, dtype=bool),
         }
         with bulk_load(using=using) as loader:
             loader.delete_all(RFMScore)
             loader.write(RFMScore, columns)
     seconds = (timezone.now() - started).total_seconds()
-    return RFMResult(as_of=as_of, customers_scored=count, written=not dry_run, seconds=seconds)
+    return RFMResult(
+        as_of=as_of,
+        customers_scored=count,
+        written=not dry_run,
+        seconds=seconds,
+        created=count - updated,
+        updated=updated,
+    )
+
+
+def rfm_mark_stale(*, using: str, customer_ids) -> int:
+    """Flag the scores of `customer_ids` as stale (their orders changed since the calculation). Returns rows."""
+    return RFMScore.objects.using(using).filter(customer_id__in=list(customer_ids)).update(is_stale=True)
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    """An order line as a client sends it: product, quantity and (optionally) the price paid; the product's
+    current list price when omitted."""
+
+    product: Product
+    quantity: int
+    unit_price: Decimal | None = None
+
+
+def order_save(
+    *,
+    using: str,
+    customer: Customer,
+    items: list[OrderLine] | None,
+    status: str | None = None,
+    order_date: dt.datetime | None = None,
+    order: Order | None = None,
+) -> Order:
+    """Create an order (or update `order`): its total is the sum of quantity x unit price over its items.
+
+    With `items` None an update keeps the order's lines. The RFM scores of the customers concerned (both, when an
+    update moves the order to another customer) are marked stale. One transaction.
+    """
+    with transaction.atomic(using=using):
+        affected = {customer.pk}
+        if order is None:
+            order = Order(customer=customer, order_date=order_date or timezone.now(), total_price=Decimal("0.00"))
+            order.status = status or OrderStatus.PROCESSING.value
+        else:
+            affected.add(order.customer_id)
+            order.customer = customer
+            order.status = status or order.status
+            order.order_date = order_date or order.order_date
+        order.save(using=using)
+        if items is not None:
+            OrderItem.objects.using(using).filter(order=order).delete()
+            OrderItem.objects.using(using).bulk_create(
+                [
+                    OrderItem(
+                        order=order,
+                        product=line.product,
+                        quantity=line.quantity,
+                        unit_price=line.product.price if line.unit_price is None else line.unit_price,
+                    )
+                    for line in items
+                ]
+            )
+        total = sum(
+            (line.quantity * line.unit_price for line in OrderItem.objects.using(using).filter(order=order)),
+            Decimal("0.00"),
+        )
+        order.total_price = total.quantize(Decimal("0.01"))
+        order.save(using=using, update_fields=["total_price"])
+        rfm_mark_stale(using=using, customer_ids=affected)
+    return order
+
+
+def order_delete(*, using: str, order: Order) -> None:
+    """Delete an order and its lines; the customer's RFM score is marked stale."""
+    with transaction.atomic(using=using):
+        customer_id = order.customer_id
+        order.delete(using=using)
+        rfm_mark_stale(using=using, customer_ids=[customer_id])

@@ -6,18 +6,20 @@ selector and its aggregation in SQL. Reads go to the minicrm database through th
 """
 
 import django_filters
-from django.db import router
+from django.db import DatabaseError, connections, router
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers
+from rest_framework import generics, serializers, status
 from rest_framework.filters import SearchFilter
-from rest_framework.permissions import IsAdminUser
+from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission, IsAdminUser
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from core.api.cache import cached_analytics
 from core.api.filters import AmountFilter, DayFilter, FilterBackendsMixin, IntegerFilter, StableOrderingFilter
 from minicrm import selectors, services
+from minicrm.constants import segment_named
 from minicrm.models import (
     PERSONA_CHOICES,
     SEGMENT_CHOICES,
@@ -30,8 +32,10 @@ from minicrm.models import (
 from .serializers import (
     CustomerDetailSerializer,
     CustomerListSerializer,
+    CustomerWriteSerializer,
     OrderDetailSerializer,
     OrderSerializer,
+    OrderWriteSerializer,
     ProductSerializer,
     RFMScoreDetailSerializer,
     RFMScoreSerializer,
@@ -42,11 +46,40 @@ TAGS = ["minicrm"]
 SCORE_RANGE = {"min_value": 1, "max_value": 5}
 
 
+class StaffCanWrite(BasePermission):
+    """Reads as the project's default permission allows; creating, changing and deleting for staff only."""
+
+    def has_permission(self, request, view):
+        return request.method in SAFE_METHODS or bool(request.user and request.user.is_staff)
+
+
+READ_OR_STAFF_WRITE = [*api_settings.DEFAULT_PERMISSION_CLASSES, StaffCanWrite]
+
+
+class SegmentField(django_filters.fields.ChoiceField):
+    """A segment name in any case, or an alias the earlier CRM used, cleaned to the canonical name."""
+
+    def to_python(self, value):
+        segment = segment_named(value) if isinstance(value, str) and value else None
+        return segment.value if segment else super().to_python(value)
+
+
+class SegmentFilter(django_filters.ChoiceFilter):
+    """An RFM segment by its name, in any case, or by an alias ("Cannot Lose Them" for "Can't Lose Them")."""
+
+    field_class = SegmentField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", SEGMENT_CHOICES)
+        kwargs.setdefault("help_text", "RFM segment: its name in any case, or an alias such as 'Cannot Lose Them'.")
+        super().__init__(*args, **kwargs)
+
+
 # --- RFM scores -------------------------------------------------------------------------------------------------
 
 
 class RFMScoreFilter(django_filters.FilterSet):
-    segment = django_filters.ChoiceFilter(choices=SEGMENT_CHOICES, help_text="RFM segment (exact).")
+    segment = SegmentFilter()
     persona = django_filters.ChoiceFilter(
         field_name="customer__persona", choices=PERSONA_CHOICES, help_text="Ground-truth persona of the customer."
     )
@@ -97,26 +130,35 @@ class RFMScoreDetailApi(generics.RetrieveAPIView):
 
 
 class RFMSegmentSummaryApi(APIView):
-    class OutputSerializer(serializers.Serializer):
+    class SegmentSerializer(serializers.Serializer):
         segment = serializers.ChoiceField(choices=SEGMENT_CHOICES)
+        count = serializers.IntegerField(source="customers", help_text="Customers (the earlier CRM's name).")
         customers = serializers.IntegerField()
         mean_recency_days = serializers.FloatField()
         mean_frequency = serializers.FloatField()
         mean_monetary = serializers.DecimalField(max_digits=14, decimal_places=2)
         revenue = serializers.DecimalField(max_digits=16, decimal_places=2, help_text="Sum of monetary values.")
         revenue_share = serializers.FloatField(help_text="Share of the revenue of all scored customers, 0-1.")
+        percentage = serializers.FloatField(help_text="Share of the scored customers, in percent.")
+
+    class OutputSerializer(serializers.Serializer):
+        segments = serializers.ListField(child=serializers.DictField(), help_text="One row per segment.")
+        total_customers = serializers.IntegerField(help_text="Scored customers.")
 
     @extend_schema(
         tags=TAGS,
         summary="Customers and mean RFM values per segment",
-        description="One row per segment that has customers, by revenue descending. Not paginated: there are at "
-        "most eleven segments.",
-        responses=OutputSerializer(many=True),
+        description="`segments` holds one row per segment that has customers, by revenue descending (at most "
+        "eleven, not paginated); `total_customers` is the number of scored customers.",
+        responses=OutputSerializer,
     )
     @cached_analytics
     def get(self, request):
         rows = selectors.rfm_segment_summary()
-        return Response(self.OutputSerializer(rows, many=True).data)
+        total = sum(row["customers"] for row in rows)
+        rows = [{**row, "percentage": round(100.0 * row["customers"] / total, 2)} for row in rows]
+        segments = self.SegmentSerializer(rows, many=True).data
+        return Response({"segments": segments, "total_customers": total})
 
 
 class RFMPersonaSegmentsApi(APIView):
@@ -149,6 +191,19 @@ class RFMStatisticsApi(APIView):
         recency_days = ValueRangeSerializer(help_text="Days since the last order.")
         frequency = ValueRangeSerializer(help_text="Non-cancelled orders.")
         monetary = ValueRangeSerializer(help_text="Spend on non-cancelled orders, in dollars.")
+        total_customers = serializers.IntegerField(help_text="Scored customers (the earlier CRM's flat keys follow).")
+        avg_recency = serializers.FloatField(allow_null=True)
+        avg_frequency = serializers.FloatField(allow_null=True)
+        avg_monetary = serializers.FloatField(allow_null=True)
+        min_recency = serializers.IntegerField(allow_null=True)
+        max_recency = serializers.IntegerField(allow_null=True)
+        min_frequency = serializers.IntegerField(allow_null=True)
+        max_frequency = serializers.IntegerField(allow_null=True)
+        min_monetary = serializers.FloatField(allow_null=True)
+        max_monetary = serializers.FloatField(allow_null=True)
+        avg_recency_days = serializers.FloatField(allow_null=True)
+        min_recency_days = serializers.IntegerField(allow_null=True)
+        max_recency_days = serializers.IntegerField(allow_null=True)
 
     @extend_schema(
         tags=TAGS,
@@ -165,7 +220,13 @@ class RFMStatisticsApi(APIView):
                 name: {part: stats[f"{name}_{part}"] for part in ("min", "mean", "max")}
                 for name in ("recency_days", "frequency", "monetary")
             },
+            "total_customers": stats["customers"],
         }
+        for name, flat in (("recency_days", "recency"), ("frequency", "frequency"), ("monetary", "monetary")):
+            for part, prefix in (("mean", "avg"), ("min", "min"), ("max", "max")):
+                data[f"{prefix}_{flat}"] = stats[f"{name}_{part}"]
+                if flat != name:
+                    data[f"{prefix}_{name}"] = stats[f"{name}_{part}"]
         return Response(self.OutputSerializer(data).data)
 
 
@@ -181,6 +242,10 @@ class RFMCalculateApi(APIView):
         dry_run = serializers.BooleanField(default=False, help_text="Count the customers without writing.")
 
     class OutputSerializer(serializers.Serializer):
+        message = serializers.CharField(help_text="One-line summary (the earlier CRM's answer).")
+        total_customers = serializers.IntegerField(source="customers_scored", help_text="Customers scored.")
+        created = serializers.IntegerField(help_text="Customers scored for the first time.")
+        updated = serializers.IntegerField(help_text="Customers whose earlier score was replaced.")
         customers_scored = serializers.IntegerField()
         as_of = serializers.DateField(allow_null=True, help_text="Null when there are no orders to score.")
         written = serializers.BooleanField(help_text="False for a dry run.")
@@ -206,9 +271,7 @@ class RFMCalculateApi(APIView):
 class CustomerFilter(django_filters.FilterSet):
     persona = django_filters.ChoiceFilter(choices=PERSONA_CHOICES, help_text="Ground-truth persona.")
     state = django_filters.CharFilter(method="filter_state", help_text="US state abbreviation, any case.")
-    segment = django_filters.ChoiceFilter(
-        field_name="rfm_score__segment", choices=SEGMENT_CHOICES, help_text="RFM segment."
-    )
+    segment = SegmentFilter(field_name="rfm_score__segment")
 
     class Meta:
         model = Customer
@@ -219,10 +282,16 @@ class CustomerFilter(django_filters.FilterSet):
 
 
 @extend_schema(tags=TAGS)
-class CustomerListApi(generics.ListAPIView):
-    """Customers with their RFM segment; `search` matches first name, last name and e-mail (every word must match)."""
+class CustomerListApi(generics.ListCreateAPIView):
+    """Customers with their RFM segment; `search` matches first name, last name and e-mail (every word must match).
+    Staff may create customers (POST)."""
 
+    permission_classes = READ_OR_STAFF_WRITE
     serializer_class = CustomerListSerializer
+
+    def get_serializer_class(self):
+        return CustomerWriteSerializer if self.request.method == "POST" else CustomerListSerializer
+
     filter_backends = [DjangoFilterBackend, SearchFilter, StableOrderingFilter]
     filterset_class = CustomerFilter
     search_fields = ["first_name", "last_name", "email"]
@@ -233,10 +302,15 @@ class CustomerListApi(generics.ListAPIView):
 
 
 @extend_schema(tags=TAGS)
-class CustomerDetailApi(generics.RetrieveAPIView):
-    """One customer with its RFM score (null when unscored)."""
+class CustomerDetailApi(generics.RetrieveUpdateDestroyAPIView):
+    """One customer with its RFM score (null when unscored). Staff may update (PUT, PATCH) and delete, which
+    deletes the customer's orders and score too."""
 
+    permission_classes = READ_OR_STAFF_WRITE
     serializer_class = CustomerDetailSerializer
+
+    def get_serializer_class(self):
+        return CustomerDetailSerializer if self.request.method in SAFE_METHODS else CustomerWriteSerializer
 
     def get_queryset(self):
         return selectors.customer_detail_queryset()
@@ -273,23 +347,87 @@ class OrderFilter(django_filters.FilterSet):
         fields = []
 
 
-@extend_schema(tags=TAGS)
-class OrderListApi(FilterBackendsMixin, generics.ListAPIView):
-    """Orders with their customer's name, filterable by customer, status and order date."""
+class OrderWriteMixin:
+    """Create and update through `services.order_save`: the total comes from the items and the customer's RFM score
+    is marked stale; the answer is the order as the detail endpoint shows it."""
 
+    def _saved(self, request, order=None, *, partial=False, created=False):
+        serializer = OrderWriteSerializer(order, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        items = data.get("items")
+        saved = services.order_save(
+            using=router.db_for_write(Order),
+            customer=data.get("customer") or order.customer,
+            items=None if items is None else [services.OrderLine(**line) for line in items],
+            status=data.get("status"),
+            order_date=data.get("order_date"),
+            order=order,
+        )
+        shown = OrderDetailSerializer(selectors.order_detail_queryset().get(pk=saved.pk)).data
+        return Response(shown, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+@extend_schema(tags=TAGS)
+class OrderListApi(OrderWriteMixin, FilterBackendsMixin, generics.ListCreateAPIView):
+    """Orders with their customer and lines, filterable by customer, status and order date. Staff may create
+    orders (POST `customer`, `items` [{`product`, `quantity`}], optional `status`, `order_date`)."""
+
+    permission_classes = READ_OR_STAFF_WRITE
     serializer_class = OrderSerializer
     filterset_class = OrderFilter
     ordering_fields = ["id", "order_date", "total_price"]
 
     def get_queryset(self):
-        return selectors.order_list()
+        return selectors.order_detail_queryset()
+
+    @extend_schema(request=OrderWriteSerializer, responses={201: OrderDetailSerializer})
+    def post(self, request, *args, **kwargs):
+        return self._saved(request, created=True)
 
 
 @extend_schema(tags=TAGS)
-class OrderDetailApi(generics.RetrieveAPIView):
-    """One order with its customer and its lines (two queries whatever the number of lines)."""
+class OrderDetailApi(OrderWriteMixin, generics.RetrieveUpdateDestroyAPIView):
+    """One order with its customer and its lines (two queries whatever the number of lines). Staff may update
+    (given `items` replace the lines and the total is recomputed) and delete."""
 
+    permission_classes = READ_OR_STAFF_WRITE
     serializer_class = OrderDetailSerializer
 
     def get_queryset(self):
         return selectors.order_detail_queryset()
+
+    @extend_schema(request=OrderWriteSerializer, responses=OrderDetailSerializer)
+    def put(self, request, *args, **kwargs):
+        return self._saved(request, self.get_object())
+
+    @extend_schema(request=OrderWriteSerializer, responses=OrderDetailSerializer)
+    def patch(self, request, *args, **kwargs):
+        return self._saved(request, self.get_object(), partial=True)
+
+    def perform_destroy(self, instance):
+        services.order_delete(using=router.db_for_write(Order), order=instance)
+
+
+class HealthApi(APIView):
+    """`GET /health/`, as the earlier CRM answered it: 200 and `healthy` when the databases answer, else 503."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    class OutputSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=["healthy", "unhealthy"])
+        database = serializers.ChoiceField(choices=["ok", "unavailable"], help_text="The minicrm database.")
+
+    @extend_schema(
+        tags=TAGS, summary="Liveness and database check", responses={200: OutputSerializer, 503: OutputSerializer}
+    )
+    def get(self, request):
+        try:
+            with connections[router.db_for_read(Customer)].cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except DatabaseError:
+            return Response(
+                {"status": "unhealthy", "database": "unavailable"}, status=status.HTTP_503_SERVICE_UNAVAILABLE
+            )
+        return Response({"status": "healthy", "database": "ok"})
