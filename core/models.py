@@ -35,3 +35,26 @@ class SeedRun(models.Model):
             elif value not in (None, False):
                 parts.append(f"{flag} {value}")
         return " ".join(parts)
+
+
+class DataDefectBase(models.Model):
+    """The answer key of `--defects light|heavy`: one row per value damaged on purpose (see `simkit.defects`).
+
+    Each domain subclasses it (no fields to add) so its database gets a `data_defects` table beside the data.
+    """
+
+    table_name = models.CharField(max_length=64, help_text="Table holding the damaged value.")
+    row_id = models.BigIntegerField(help_text="Primary key of the damaged row (for a duplicate: the copy's id).")
+    column_name = models.CharField(max_length=64, help_text="Column of the damaged value.")
+    kind = models.CharField(
+        max_length=20,
+        help_text="duplicate, typo, casing, missing, out_of_range, impossible_date or late_arriving.",
+    )
+    clean_value = models.TextField(null=True, blank=True, help_text="The value before damage (duplicate: source id).")
+
+    class Meta:
+        abstract = True
+        db_table = "data_defects"
+
+    def __str__(self):
+        return f"{self.table_name}.{self.column_name} #{self.row_id}: {self.kind}"

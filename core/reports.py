@@ -15,6 +15,7 @@ class SeedReport:
     rows: dict[str, int]
     seconds: float
     details: list[str] = field(default_factory=list)
+    fidelity: str | None = None  # `core.fidelity.fidelity_summary` of the data just written, when the domain has checks
 
     @property
     def total_rows(self) -> int:
@@ -44,6 +45,8 @@ class SeedReport:
             f"({self.rows_per_second:,.0f} rows/s)"
         )
         out += self.details
+        if self.fidelity:
+            out.append(f"{self.fidelity} (each check: python manage.py fidelity {self.domain})")
         out.append(f"Next: {self.next_command}")
         return out
 
@@ -57,5 +60,6 @@ class SeedReport:
             "seconds": round(self.seconds, 3),
             "rows_per_second": round(self.rows_per_second),
             "details": self.details,
+            "fidelity": self.fidelity,
             "next_command": self.next_command,
         }

@@ -98,3 +98,48 @@ def random_partition(rng: np.random.Generator, totals: np.ndarray, parts: np.nda
     group = np.repeat(np.arange(len(parts)), parts)
     sums = np.bincount(group, weights=weights, minlength=len(parts))
     return weights / sums[group] * np.asarray(totals, dtype=float)[group]
+
+
+def gamma_rates(rng: np.random.Generator, mean, cv: float, n: int) -> np.ndarray:
+    """`n` per-entity rates drawn around `mean` (a number or one mean per entity) with coefficient of variation `cv`.
+
+    Gamma with shape 1/cv^2: positive, right-skewed, expected value exactly `mean`, so two segments with means 1.0
+    and 1.5 overlap the way real ones do while the segment averages still recover the configured means. `cv=0`
+    gives the means themselves.
+    """
+    mean = np.broadcast_to(np.asarray(mean, dtype=float), (n,))
+    if (mean < 0).any() or cv < 0:
+        raise ValueError("mean and cv must be >= 0")
+    if cv == 0:
+        return mean.copy()
+    shape = 1.0 / (cv * cv)
+    return rng.gamma(shape, 1.0, n) * mean / shape
+
+
+def lognormal_amounts(
+    rng: np.random.Generator,
+    *,
+    sigma: float,
+    n: int,
+    median=None,
+    mean=None,
+    exact_mean: bool = False,
+) -> np.ndarray:
+    """`n` heavy-tailed positive amounts (money, durations): lognormal with log-spread `sigma`.
+
+    Give `median` (the typical amount) or `mean` (the expected amount; the median is then mean * exp(-sigma^2/2)),
+    either a number or one per row. With `exact_mean`, the draws are rescaled so their average equals the requested
+    mean exactly (`mean` or median * exp(sigma^2/2)): useful when a configured total must be hit by a small sample.
+    """
+    if (median is None) == (mean is None):
+        raise ValueError("give exactly one of median or mean")
+    if sigma < 0:
+        raise ValueError("sigma must be >= 0")
+    if median is None:
+        median = np.asarray(mean, dtype=float) * math.exp(-0.5 * sigma * sigma)
+    median = np.broadcast_to(np.asarray(median, dtype=float), (n,))
+    draws = median * np.exp(sigma * rng.standard_normal(n))
+    if exact_mean and n:
+        target = median * math.exp(0.5 * sigma * sigma)
+        draws = draws * (target.sum() / draws.sum())
+    return draws

@@ -1,8 +1,9 @@
-"""Pools of realistic values (names, streets, cities) built once from a seeded Faker, sampled with numpy.
+"""Pools of realistic values (names, streets from a seeded Faker; real cities from `simkit.geo`), sampled with numpy.
 
 Calling Faker per row costs ~20 us a value; sampling from a pool of a few thousand values costs nanoseconds and
-keeps the variety a reader notices. Pools depend only on the seed and Faker's locale data (pinned in
-pyproject.toml), so they are identical on every run.
+keeps the variety a reader notices. Pools depend only on the seed, Faker's locale data and GeoNames' data (pinned in
+pyproject.toml), so they are identical on every run. Places are real US cities drawn by population with a ZIP of
+their state and a phone area code of their state, so city, state, postal code and phone agree.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ class PeoplePools:
     first_names: np.ndarray
     last_names: np.ndarray
     streets: np.ndarray
-    cities: np.ndarray  # city, state abbreviation and postal code share an index
+    cities: np.ndarray  # city, state abbreviation, postal code and area code share an index
     states: np.ndarray
     postal_codes: np.ndarray
+    area_codes: np.ndarray | None = None  # phone area code of each place (None: any North American one)
 
 
 def _distinct(values) -> np.ndarray:
@@ -31,24 +33,32 @@ def _distinct(values) -> np.ndarray:
 
 
 def build_people_pools(*, seed: int, size: int = 2000, locale: str = "en_US") -> PeoplePools:
-    """Build name, street and place pools from Faker seeded with `seed`."""
+    """Build name and street pools from Faker seeded with `seed`, and `size // 4` real US places by population."""
     from faker import Faker  # imported here: Faker's import is slow and only seeding needs it
+
+    from .geo import phone_numbers, postal_codes, world_cities
+    from .us_places import build_place_pool
 
     fake = Faker(locale)
     fake.seed_instance(seed)
     first = _distinct(fake.first_name() for _ in range(size))
     last = _distinct(fake.last_name() for _ in range(size))
     streets = _distinct(fake.street_name() for _ in range(size))
-    places = [(fake.city(), fake.state_abbr(include_territories=False)) for _ in range(size // 4)]
-    places = list(dict.fromkeys(places))
-    postal = [fake.postcode_in_state(state) for _, state in places]
+    rng = np.random.default_rng(seed)
+    pool = build_place_pool()
+    # Drawn with repeats: a big city appears as often as its population says.
+    chosen = np.sort(rng.choice(len(pool.states), size=max(size // 4, 1), p=pool.weights))
+    world = world_cities()
+    places = world.take(np.searchsorted(world.geonameid, pool.geonameid[chosen]))
+    phones = phone_numbers(rng, places)
     return PeoplePools(
         first_names=first,
         last_names=last,
         streets=streets,
-        cities=np.array([city for city, _ in places], dtype=str),
-        states=np.array([state for _, state in places], dtype=str),
-        postal_codes=np.array(postal, dtype=str),
+        cities=places.name.astype(str),
+        states=places.region.astype(str),
+        postal_codes=postal_codes(rng, places),
+        area_codes=np.strings.slice(phones, 1, 4).astype(np.int64),
     )
 
 
@@ -84,13 +94,15 @@ def sample_people(rng: np.random.Generator, pools: PeoplePools, *, ids: np.ndarr
     area = rng.integers(201, 990, n)
     exchange = rng.integers(200, 1000, n)
     line = rng.integers(0, 10_000, n)
+    house = rng.integers(1, 9_900, n)
+    street = pools.streets[rng.integers(0, len(pools.streets), n)]
+    place = rng.integers(0, len(pools.cities), n)
+    if pools.area_codes is not None:
+        area = pools.area_codes[place]  # the phone's area code belongs to the person's state
     phone = np.strings.add(
         np.strings.add(np.strings.add(np.strings.add("(", area.astype(str)), ") "), exchange.astype(str)),
         np.strings.add("-", digits(line, 4)),
     )
-    house = rng.integers(1, 9_900, n)
-    street = pools.streets[rng.integers(0, len(pools.streets), n)]
-    place = rng.integers(0, len(pools.cities), n)
     return {
         "first_name": first,
         "last_name": last,

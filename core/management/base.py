@@ -185,6 +185,13 @@ class SeedCommand(DomainCommand):
             metavar="FILE",
             help="Also write the end-of-run report as JSON to FILE (parent folders are created).",
         )
+        parser.add_argument(
+            "--defects",
+            choices=("none", "light", "heavy"),
+            default=None,
+            help="Damage the data on purpose at documented rates (duplicates, typos, missing values, impossible "
+            "dates...) and list every damaged value in the data_defects table (default none: clean data).",
+        )
 
     def seed(self, *, using: str, options: dict, progress) -> SeedReport:
         raise NotImplementedError

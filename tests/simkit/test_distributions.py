@@ -44,3 +44,28 @@ def test_weighted_choice_follows_weights_and_rejects_bad_weights():
     assert abs((draws == "a").mean() - 0.75) < 0.01
     with pytest.raises(ValueError):
         weighted_choice(np.random.default_rng(3), ["a", "b"], [1], 3)
+
+
+def test_gamma_rates_overlap_between_segments_and_recover_means():
+    from simkit.distributions import gamma_rates
+
+    rng = np.random.default_rng(4)
+    low, high = gamma_rates(rng, 1.0, 0.5, 50_000), gamma_rates(rng, 1.5, 0.5, 50_000)
+    assert low.mean() == pytest.approx(1.0, rel=0.02) and high.mean() == pytest.approx(1.5, rel=0.02)
+    assert low.std() / low.mean() == pytest.approx(0.5, rel=0.05)
+    assert np.mean(low > np.median(high)) > 0.1  # segments overlap: not point masses
+    per_entity = gamma_rates(rng, np.array([1.0, 2.0] * 1000), 0.0, 2000)
+    assert per_entity.tolist() == [1.0, 2.0] * 1000
+
+
+def test_lognormal_amounts_heavy_tail_and_exact_mean():
+    from simkit.distributions import lognormal_amounts
+
+    rng = np.random.default_rng(5)
+    amounts = lognormal_amounts(rng, median=20.0, sigma=1.0, n=100_000)
+    assert np.median(amounts) == pytest.approx(20.0, rel=0.03)
+    assert amounts.mean() > 1.5 * np.median(amounts)  # heavy right tail
+    exact = lognormal_amounts(rng, mean=50.0, sigma=1.2, n=200, exact_mean=True)
+    assert exact.mean() == pytest.approx(50.0, rel=1e-12) and (exact > 0).all()
+    with pytest.raises(ValueError, match="exactly one of median or mean"):
+        lognormal_amounts(rng, sigma=1.0, n=3)
