@@ -6,3 +6,8 @@ class CardportfolioConfig(AppConfig):
 
     name = "cardportfolio"
     verbose_name = "Card portfolio"
+
+    def ready(self):
+        from core.datasets import register
+
+        register("cardportfolio.dataset", domain="cardportfolio")  # the dataset protocol: cardportfolio/dataset.py

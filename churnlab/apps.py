@@ -11,3 +11,8 @@ class ChurnlabConfig(AppConfig):
     after_seed_command = "python manage.py run_churn_pipeline"
     # The table that command fills: seeded without it, the dataset is "built, needs" the command.
     after_seed_table = "churn_features"
+
+    def ready(self):
+        from core.datasets import register
+
+        register("churnlab.dataset", domain="churnlab")  # the dataset protocol: churnlab/dataset.py

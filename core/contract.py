@@ -77,8 +77,9 @@ class Column:
     def arrow_type(self):
         import pyarrow as pa
 
+        if self.kind == "int":
+            return {2: pa.int16(), 4: pa.int32()}.get(self.int_bytes, pa.int64())
         return {
-            "int": pa.int64(),
             "float": pa.float64(),
             "decimal": pa.float64(),
             "bool": pa.bool_(),
@@ -171,12 +172,15 @@ def to_arrow(values: np.ndarray, column: Column):
         mask = np.isnan(values)
         return pa.array(values, mask=mask if mask.any() else None, type=pa.float64())
     if kind == "int":
+        # A safe cast: a value past the column's width (an int32 id at a huge scale) raises, never wraps.
         if values.dtype.kind == "f":
             mask = np.isnan(values)
-            return pa.array(np.where(mask, 0, values).astype(np.int64), mask=mask if mask.any() else None)
-        if values.dtype.kind == "O":
-            return pa.array(values.tolist(), type=pa.int64())
-        return pa.array(values.astype(np.int64))
+            array = pa.array(np.where(mask, 0, values).astype(np.int64), mask=mask if mask.any() else None)
+        elif values.dtype.kind == "O":
+            array = pa.array(values.tolist(), type=pa.int64())
+        else:
+            array = pa.array(values.astype(np.int64))
+        return array.cast(column.arrow_type())
     if kind == "bool":
         return pa.array(values.astype(bool) if values.dtype.kind != "O" else values.tolist(), type=pa.bool_())
     return pa.array(values.tolist() if values.dtype.kind == "O" else values.astype(str), type=pa.string())

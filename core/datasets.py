@@ -1,7 +1,8 @@
 """The dataset protocol: what every domain declares about its dataset, and the registry of them.
 
 A domain's `<domain>/dataset.py` defines `DATASET = DatasetSpec(...)`; its AppConfig.ready() calls
-`register(DATASET)`. The runner (`core.runner.run`) then generates any registered dataset into any sink:
+`register("<domain>.dataset", domain="<domain>")`. The runner (`core.runner.run`) then generates any registered
+dataset into any sink:
 
     spec = datasets.get("minicrm")
     plan = spec.plan(seed=42, scale=1.0, options={})
@@ -83,25 +84,43 @@ class DatasetSpec:
         return scale
 
 
-_REGISTRY: dict[str, DatasetSpec] = {}
+_REGISTRY: dict[str, DatasetSpec | str] = {}
 
 
-def register(spec: DatasetSpec) -> DatasetSpec:
-    """Register a domain's dataset (from its AppConfig.ready()); registering the same domain again replaces it."""
-    _REGISTRY[spec.domain] = spec
-    return spec
+def register(spec: DatasetSpec | str, *, domain: str | None = None) -> None:
+    """Register a domain's dataset: a spec, or the module path holding `DATASET` (imported on first use).
+
+    AppConfig.ready() registers the path (`register("minicrm.dataset", domain="minicrm")`): starting Django then
+    never imports a generator, so a domain's generator cannot stop the web site or another domain's command.
+    """
+    if isinstance(spec, str):
+        if not domain:
+            raise ValueError("register a module path with its domain")
+        _REGISTRY[domain] = spec
+    else:
+        _REGISTRY[spec.domain] = spec
 
 
 def get(domain: str) -> DatasetSpec:
     try:
-        return _REGISTRY[domain]
+        entry = _REGISTRY[domain]
     except KeyError:
         known = ", ".join(sorted(_REGISTRY)) or "none"
         raise LookupError(f"no dataset registered for {domain!r} (registered: {known})") from None
+    if isinstance(entry, str):
+        from importlib import import_module
+
+        entry = _REGISTRY[domain] = import_module(entry).DATASET
+    return entry
+
+
+def registered() -> list[str]:
+    """The domains with a registered dataset (without importing their generators)."""
+    return sorted(_REGISTRY)
 
 
 def all_specs() -> list[DatasetSpec]:
-    return [_REGISTRY[name] for name in sorted(_REGISTRY)]
+    return [get(name) for name in sorted(_REGISTRY)]
 
 
 # --- The generation record inside each database ----------------------------------------------------------------------

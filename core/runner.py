@@ -83,6 +83,16 @@ class _Digests:
         return {table: digest.hexdigest() for table, digest in self.hashes.items()}
 
 
+def _shifted(values: np.ndarray, offset: int) -> np.ndarray:
+    """`values + offset`, leaving None (object columns) and NaN (float columns) as they are."""
+    if values.dtype.kind == "O":
+        out = values.copy()
+        present = np.fromiter((value is not None for value in values), dtype=bool, count=len(values))
+        out[present] = values[present] + offset
+        return out
+    return values + offset
+
+
 class _Renumber:
     """Shifts shard-local primary keys (and the foreign keys pointing at them) by the rows of earlier shards."""
 
@@ -91,22 +101,28 @@ class _Renumber:
         self.shifts: dict[str, list[tuple[str, str]]] = {}  # table -> [(column, renumbered table)]
         for table in contract:
             for column in table.columns:
-                if column.primary_key and table.table in self.offsets:
+                # A key that is also a foreign key (a one-to-one extension table) follows its parent.
+                if column.references:
+                    if column.references[0] in self.offsets:
+                        self.shifts.setdefault(table.table, []).append((column.name, column.references[0]))
+                elif column.primary_key and table.table in self.offsets:
                     self.shifts.setdefault(table.table, []).append((column.name, table.table))
-                elif column.references and column.references[0] in self.offsets:
-                    self.shifts.setdefault(table.table, []).append((column.name, column.references[0]))
 
         # A table whose batches leave out an integer primary key (the database would number it) is numbered here,
         # 1, 2, ... in shard order, so every sink holds the same ids.
-        self.auto = {table.table: table.primary_key.name for table in contract if table.primary_key.kind == "int"}
+        self.auto = {
+            table.table: (table.primary_key.name, table.primary_key.column)
+            for table in contract
+            if table.primary_key.kind == "int"
+        }
         self.counters: dict[str, int] = {}
 
     def shard(self, batches: list) -> list:
         start = dict(self.offsets)
         out = []
         for batch in batches:
-            pk = self.auto.get(batch.table)
-            if pk is not None and pk not in batch.columns:
+            pk, pk_column = self.auto.get(batch.table, (None, None))
+            if pk is not None and pk not in batch.columns and pk_column not in batch.columns:
                 first = self.counters.get(batch.table, 0)
                 count = len(batch)
                 batch = type(batch)(batch.table, {pk: np.arange(first + 1, first + count + 1), **batch.columns})
@@ -116,7 +132,7 @@ class _Renumber:
                 columns = dict(batch.columns)
                 for name, offset in shifts:
                     if name in columns:
-                        columns[name] = np.asarray(columns[name]) + offset
+                        columns[name] = _shifted(np.asarray(columns[name]), offset)
                 batch = type(batch)(batch.table, columns)
             if batch.table in self.offsets:
                 self.offsets[batch.table] += len(batch)

@@ -6,3 +6,8 @@ class DvdrentalConfig(AppConfig):
 
     name = "dvdrental"
     verbose_name = "DVD rental"
+
+    def ready(self):
+        from core.datasets import register
+
+        register("dvdrental.dataset", domain="dvdrental")  # the dataset protocol: dvdrental/dataset.py

@@ -6,3 +6,8 @@ class HopifyConfig(AppConfig):
 
     name = "hopify"
     verbose_name = "Hopify (B2B SaaS)"
+
+    def ready(self):
+        from core.datasets import register
+
+        register("hopify.dataset", domain="hopify")  # the dataset protocol: hopify/dataset.py

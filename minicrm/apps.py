@@ -11,3 +11,8 @@ class MinicrmConfig(AppConfig):
     after_seed_command = "python manage.py calculate_rfm"
     # The table that command fills: seeded without it, the dataset is "built, needs" the command.
     after_seed_table = "rfm_scores"
+
+    def ready(self):
+        from core.datasets import register
+
+        register("minicrm.dataset", domain="minicrm")  # the dataset protocol: minicrm/dataset.py
