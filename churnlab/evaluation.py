@@ -155,11 +155,25 @@ def evaluate_churn_model(
         raise EvaluationError("scikit-learn is not installed: pip install -e '.[ml]'") from None
     import pandas as pd
 
-    features = pd.read_parquet(features_path)
+    try:
+        features = pd.read_parquet(features_path)
+    except Exception as exc:  # pyarrow raises its own errors (ArrowInvalid, OSError) for files that are not Parquet
+        first = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+        raise EvaluationError(f"{features_path} is not a readable Parquet file: {first}") from None
+    if "churn_label" not in features.columns:
+        raise EvaluationError(f"{features_path} has no churn_label column: is it churn_features.parquet?")
     labelled = features[features["churn_label"].notna()]
     target = labelled["churn_label"].astype(int).to_numpy()
     if len(np.unique(target)) < 2 or min(np.bincount(target)) < 4:
         raise EvaluationError("too few churned or retained customers to train on: seed more customers")
+    derived = {"payment_issue_share"}  # model_frame computes it
+    needed = ["total_bills", *NUMERIC_FEATURES, *CATEGORICAL_FEATURES]
+    missing = [column for column in needed if column not in features.columns and column not in derived]
+    if missing:
+        raise EvaluationError(
+            f"{features_path} lacks the column(s) {', '.join(missing)}: is it churn_features.parquet from "
+            "run_churn_pipeline?"
+        )
     labelled = model_frame(labelled)
     columns = [*NUMERIC_FEATURES, *CATEGORICAL_FEATURES]
     train, test, y_train, y_test = train_test_split(

@@ -82,7 +82,13 @@ def domain_database(domain: str, *, database_url: str | None = None) -> str:
     try:
         connections[alias].ensure_connection()
     except DatabaseError as exc:
-        raise DatabaseTargetError(f"cannot connect to {describe(alias)}: {_first_line(exc)}") from None
+        where = "" if database_url else f" (set by {domain.upper()}_DATABASE_URL)"
+        raise DatabaseTargetError(f"cannot connect to {describe(alias)}{where}: {_first_line(exc)}") from None
+    except ImproperlyConfigured as exc:  # the backend's driver is not installed
+        engine = connections.settings[alias]["ENGINE"].rsplit(".", 1)[-1]
+        extra = DRIVER_EXTRAS.get(engine)
+        hint = f" (pip install -e '.[{extra}]')" if extra else ""
+        raise DatabaseTargetError(f"cannot use {describe(alias)}: {_first_line(exc)}{hint}") from None
     return alias
 
 
@@ -94,7 +100,15 @@ def _register_alias(alias: str, config: dict) -> None:
 
 def _create_sqlite_folder(config: dict) -> None:
     if config["ENGINE"].endswith("sqlite3") and config["NAME"] and str(config["NAME"]) != ":memory:":
-        Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(config["NAME"]).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseTargetError(
+                f"cannot create the folder {folder} for {config['NAME']}: {exc.strerror}"
+            ) from None
+        if Path(config["NAME"]).is_dir():
+            raise DatabaseTargetError(f"{config['NAME']} is a folder, not a SQLite database file")
 
 
 def _create_database_if_missing(alias: str) -> None:

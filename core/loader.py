@@ -25,6 +25,14 @@ from core.cache import mark_database_changed
 from simkit.tables import row_count, slices
 
 DEFAULT_BATCH_SIZE = 20_000
+# Loads committed per alias in this process: a command interrupted by Ctrl-C compares it with the count before its
+# run to tell the user truthfully whether the new data was committed or rolled back.
+_commits: dict[str, int] = {}
+
+
+def commit_count(using: str) -> int:
+    """How many bulk loads on `using` have committed in this process so far."""
+    return _commits.get(using, 0)
 
 
 @dataclass
@@ -277,6 +285,7 @@ def bulk_load(*, using: str, batch_size: int = DEFAULT_BATCH_SIZE):
             # One pass over each written table instead of a parent look-up per inserted row; a missing parent
             # raises IntegrityError here, before the commit, so the whole load still rolls back.
             loader.connection.check_constraints(table_names=[m._meta.db_table for m in loader._written_models])
+    _commits[using] = _commits.get(using, 0) + 1
     loader.stats.finished = time.perf_counter()
     mark_database_changed(using)
     if loader.connection.vendor == "mysql" and not loader.connection.in_atomic_block:

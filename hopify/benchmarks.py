@@ -17,6 +17,7 @@ from .constants import SEGMENTS, TargetPeriod
 DEFAULT_BENCHMARKS = Path(__file__).resolve().parent / "data" / "benchmarks.csv"
 COLUMNS = ("benchmark_id", "metric_category", "segment", "metric_name", "target_value", "description", "target_period")
 TEXT_LIMITS = {"metric_category": 30, "metric_name": 60, "description": 200}
+MAX_BENCHMARK_ID = 2**31 - 1
 SEGMENT_VALUES = tuple(str(segment) for segment in SEGMENTS)
 PERIOD_VALUES = tuple(str(period) for period in TargetPeriod)
 
@@ -37,6 +38,8 @@ def _row_values(path: Path, line: int, row: dict) -> tuple:
         _fail(path, line, "benchmark_id", f"{raw_id!r} is not a whole number")
     if benchmark_id <= 0:
         _fail(path, line, "benchmark_id", f"{benchmark_id} is not positive")
+    if benchmark_id > MAX_BENCHMARK_ID:
+        _fail(path, line, "benchmark_id", f"{raw_id[:30]} is above {MAX_BENCHMARK_ID:,} (a 32-bit id)")
     texts = {}
     for column, limit in TEXT_LIMITS.items():
         value = (row[column] or "").strip()

@@ -44,6 +44,12 @@ def rfm_default_as_of(*, using: str | None = None) -> dt.date | None:
     return None if last is None else last.date() + dt.timedelta(days=1)
 
 
+def rfm_first_order_day(*, using: str | None = None) -> dt.date | None:
+    """The day of the first non-cancelled order: an RFM `as_of` on or before it would score nobody."""
+    first = Order.objects.using(using).filter(KEPT_ORDERS).aggregate(first=Min("order_date"))["first"]
+    return None if first is None else first.date()
+
+
 class LastOrderDay(Func):
     """DATE(MAX(order_date)): `DATE()` reads the same on SQLite, MariaDB and PostgreSQL (in the UTC session)."""
 

@@ -10,12 +10,14 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS
 from django.db.utils import Error as DatabaseError
 
 from core.databases import DatabaseTargetError, describe, domain_database, ensure_migrated
-from core.loader import DEFAULT_BATCH_SIZE
+from core.loader import DEFAULT_BATCH_SIZE, commit_count
+from core.options import MAX_BATCH_SIZE, DatabaseUrl, Integer, OutputFile, Seed, with_range
 from core.progress import ProgressEvent
 from core.reports import SeedReport
 
@@ -107,6 +109,9 @@ class CommandProgress:
             self._bar = None
 
 
+INTERRUPTED = 130  # the exit status of a process ended by SIGINT (128 + 2), as shells report it
+
+
 class DomainCommand(BaseCommand):
     """A command working on one domain's database; `--database-url` points it at another one."""
 
@@ -120,9 +125,27 @@ class DomainCommand(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--database-url",
+            type=DatabaseUrl(),
             help=f"Use this database instead of the configured one for {self.domain} "
             "(e.g. postgres://postgres@127.0.0.1:5432/demo); a MySQL/PostgreSQL database is created if missing.",
         )
+
+    def execute(self, *args, **options):
+        """Environment errors and Ctrl-C end in one line (Ctrl-C with exit status 130), never a traceback."""
+        domain = options.get("domain") or self.domain
+        errors = dict(getattr(settings, "DATABASE_URL_ERRORS", {}))
+        if options.get("database_url") and errors.pop(f"{domain.upper()}_DATABASE_URL", None):
+            options["skip_checks"] = not errors  # the broken variable is not used by this run
+        if errors:
+            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+            raise CommandError(next(iter(errors.values())) + more)
+        try:
+            return super().execute(*args, **options)
+        except KeyboardInterrupt:
+            raise CommandError(self.interrupted_message(), returncode=INTERRUPTED) from None
+
+    def interrupted_message(self) -> str:
+        return "interrupted: nothing was changed"
 
     def target_database(self, options) -> str:
         """Resolve, connect and migrate the domain database; one-line CommandError when that fails."""
@@ -158,20 +181,23 @@ class SeedCommand(DomainCommand):
         super().add_arguments(parser)
         parser.add_argument(
             "--seed",
-            type=non_negative_int,
+            type=Seed(),
             default=42,
-            help="Master random seed: the same seed gives identical data (default 42).",
+            help=with_range("Master random seed: the same seed gives identical data (default 42).", Seed()),
         )
         parser.add_argument(
             "--reset",
             action="store_true",
             help="Delete the domain's existing data first (in the same transaction as the new load).",
         )
+        batch_size = Integer(1, MAX_BATCH_SIZE, why="bigger batches only cost memory")
         parser.add_argument(
             "--batch-size",
-            type=positive_int,
+            type=batch_size,
             default=DEFAULT_BATCH_SIZE,
-            help=f"Rows per insert batch (default {DEFAULT_BATCH_SIZE:,}); never changes the data.",
+            help=with_range(
+                f"Rows per insert batch (default {DEFAULT_BATCH_SIZE:,}); never changes the data.", batch_size
+            ),
         )
         parser.add_argument(
             "--no-input",
@@ -183,6 +209,7 @@ class SeedCommand(DomainCommand):
         parser.add_argument(
             "--report-json",
             metavar="FILE",
+            type=OutputFile("report file"),
             help="Also write the end-of-run report as JSON to FILE (parent folders are created).",
         )
         parser.add_argument(
@@ -196,14 +223,25 @@ class SeedCommand(DomainCommand):
     def seed(self, *, using: str, options: dict, progress) -> SeedReport:
         raise NotImplementedError
 
+    _alias: str | None = None
+    _commits_before = 0
+
+    def interrupted_message(self) -> str:
+        """What Ctrl-C left behind, from the loader's record of commits on the target (not from where it hit)."""
+        if self._alias is None:
+            return "interrupted before the seed started: nothing was written"
+        name = describe(self._alias)
+        if commit_count(self._alias) > self._commits_before:
+            return f"interrupted after the commit: the new {self.domain} data is in {name}"
+        return f"interrupted: nothing was written, {name} is as it was (the seed was rolled back)"
+
     def handle(self, *args, **options):
         alias = self.target_database(options)
         self.guard_existing_data(alias, options)
+        self._alias, self._commits_before = alias, commit_count(alias)
         with self.progress(options) as progress:
             try:
                 report = self.seed(using=alias, options=options, progress=progress)
-            except KeyboardInterrupt:
-                raise CommandError(f"interrupted: nothing was written, {describe(alias)} is as it was") from None
             except DatabaseError as exc:
                 raise CommandError(
                     f"seeding {describe(alias)} failed and was rolled back: {str(exc).splitlines()[0]}"
@@ -235,7 +273,7 @@ class SeedCommand(DomainCommand):
                 total_rows=report.total_rows,
                 seconds=report.seconds,
             )
-        except DatabaseError as exc:
+        except (DatabaseError, ImproperlyConfigured) as exc:
             if options["verbosity"] >= 1:
                 self.stderr.write(f"(run not recorded for the home page: {str(exc).splitlines()[0]})")
 

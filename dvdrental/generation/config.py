@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import math
 from pathlib import Path
 
 from ..constants import DATA_DIR
@@ -164,13 +165,34 @@ def build_config(level: int, user: dict | None = None) -> dict:
 def read_config_file(path: str) -> dict:
     """Parse a JSON config file; ConfigError (one line) when it is missing or malformed."""
     try:
-        text = Path(path).read_text()
+        text = Path(path).read_bytes().decode("utf-8-sig")
     except OSError as exc:
         raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"config file {path} is not UTF-8 text (byte {exc.start}: {exc.reason})") from None
+
+    def no_constant(name):  # json accepts NaN and Infinity, which no key of a config allows
+        raise ConfigError(f"config file {path}: {name} is not allowed (numbers must be finite)")
+
+    def finite(text):
+        number = float(text)
+        if not math.isfinite(number):
+            raise ConfigError(f"config file {path}: {text[:30]} is too large a number")
+        return number
+
+    def bounded_int(text):
+        if len(text.lstrip("-")) > 18:
+            raise ConfigError(f"config file {path}: {text[:30]}... is too large a whole number")
+        return int(text)
+
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=no_constant, parse_float=finite, parse_int=bounded_int)
     except json.JSONDecodeError as exc:
-        raise ConfigError(f"config file {path} is not valid JSON: {exc.msg} at line {exc.lineno}") from None
+        raise ConfigError(
+            f"config file {path} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    except RecursionError:
+        raise ConfigError(f"config file {path} is nested too deeply") from None
     if not isinstance(data, dict):
         raise ConfigError(f"config file {path} must hold a JSON object")
     return data

@@ -120,9 +120,9 @@ def test_validate_an_empty_database_says_what_to_do(scratch_database):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["seed_cardportfolio", "--count", "-1"], "argument --count: invalid positive integer value: '-1'"),
-        (["seed_cardportfolio", "--months", "0"], "argument --months: invalid positive integer value: '0'"),
-        (["seed_cardportfolio", "--as-of", "2025-02-30"], "argument --as-of: invalid date (YYYY-MM-DD)"),
+        (["seed_cardportfolio", "--count", "-1"], "argument --count: -1 is out of range: allowed 1 to"),
+        (["seed_cardportfolio", "--months", "0"], "argument --months: 0 is out of range: allowed 1 to"),
+        (["seed_cardportfolio", "--as-of", "2025-02-30"], "argument --as-of: '2025-02-30' is not a date (YYYY-MM-DD"),
         (["validate_cardportfolio", "--file", "/nonexistent/customers.csv"], "no such file"),
     ],
 )

@@ -50,9 +50,12 @@ def test_level1_then_refuse_without_reset_then_level2_appends(scratch_database, 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--level", "7"], "argument --level: invalid level (1, 2, 3 or 4) value: '7'"),
-        (["--level", "2", "--weeks", "0"], "argument --weeks: invalid positive integer value: '0'"),
-        (["--level", "2", "--seasonal", "-150"], "argument --seasonal/--season: invalid percentage above -100"),
+        (["--level", "7"], "argument --level: '7' is not one of 1, 2, 3, 4"),
+        (["--level", "2", "--weeks", "0"], "argument --weeks: 0 is out of range: allowed 1 to"),
+        (
+            ["--level", "2", "--seasonal", "-150"],
+            "argument --seasonal/--season: -150 is out of range: allowed a number above -100",
+        ),
     ],
 )
 def test_bad_options_are_one_line_errors_and_change_nothing(scratch_database, args, message):

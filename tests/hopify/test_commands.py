@@ -127,12 +127,12 @@ def test_seed_with_a_users_benchmark_file(scratch_database, tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--scale", "0"], "argument --scale: invalid scale (a number above 0, at most 50) value: '0'"),
-        (["--scale", "-1"], "argument --scale: invalid scale"),
-        (["--scale", "nan"], "argument --scale: invalid scale"),
-        (["--scale", "abc"], "argument --scale: invalid scale"),
-        (["--end-date", "2025-02-30"], "argument --end-date: invalid date (YYYY-MM-DD, from 1903-01-01)"),
-        (["--end-date", "0099-01-01"], "argument --end-date: invalid date"),
+        (["--scale", "0"], "argument --scale: 0 is out of range: allowed a number from 0.001 to 50"),
+        (["--scale", "-1"], "argument --scale: -1 is out of range"),
+        (["--scale", "nan"], "argument --scale: 'nan' is not a finite number"),
+        (["--scale", "abc"], "argument --scale: 'abc' is not a number"),
+        (["--end-date", "2025-02-30"], "argument --end-date: '2025-02-30' is not a date (YYYY-MM-DD from 1903-01-01"),
+        (["--end-date", "0099-01-01"], "argument --end-date: 0099-01-01 is out of range"),
         (["--benchmarks", "/nonexistent/targets.csv"], "/nonexistent/targets.csv: no such file"),
     ],
 )

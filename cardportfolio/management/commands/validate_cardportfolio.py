@@ -4,6 +4,7 @@ from cardportfolio.customer_generator import read_customers_csv, validate_custom
 from cardportfolio.selectors import customers_dataframe
 from core.databases import describe
 from core.management.base import DomainCommand
+from core.options import InputFile
 
 
 class Command(DomainCommand):
@@ -15,7 +16,12 @@ class Command(DomainCommand):
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("--file", metavar="CSV", help="Validate this customers CSV instead of the database.")
+        parser.add_argument(
+            "--file",
+            metavar="CSV",
+            type=InputFile("CSV file"),
+            help="Validate this customers CSV instead of the database.",
+        )
 
     def handle(self, *args, **options):
         if options["file"]:

@@ -5,17 +5,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 from churnlab.evaluation import DEFAULT_TEST_SIZE, DEFAULT_THRESHOLD, EvaluationError, evaluate_churn_model
 from churnlab.parquet import truth_dir_for
-from core.management.base import OneLineErrorParser, non_negative_int
+from core.management.base import INTERRUPTED, OneLineErrorParser
+from core.options import InputFile, Number, Seed
 
-
-def share(value: str) -> float:
-    number = float(value)
-    if not 0 < number < 1:
-        raise ValueError
-    return number
-
-
-share.__name__ = "share between 0 and 1"
+# Below 5% or above 95% held out, one side of the split has too few churners to train or to score.
+TEST_SIZE = Number(0.05, 0.95, open_=True, why="both sides of the split need churners")
+THRESHOLD = Number(0, 1, open_=True)
 
 
 class Command(BaseCommand):
@@ -30,12 +25,10 @@ class Command(BaseCommand):
         return parser
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--seed", type=non_negative_int, default=42, help="Seed of the train/test split (default 42)."
-        )
+        parser.add_argument("--seed", type=Seed(), default=42, help="Seed of the train/test split (default 42).")
         parser.add_argument(
             "--features",
-            type=Path,
+            type=InputFile("Parquet file", missing="run run_churn_pipeline first"),
             default=settings.DATA_DIR / "analytics" / "churn_features.parquet",
             help="Features written by run_churn_pipeline (default data/analytics/churn_features.parquet).",
         )
@@ -46,14 +39,23 @@ class Command(BaseCommand):
             help="Ground truth written by seed_churnlab (default data/truth/churn_truth.parquet).",
         )
         parser.add_argument(
-            "--test-size", type=share, default=DEFAULT_TEST_SIZE, help="Share of customers held out (default 0.25)."
+            "--test-size",
+            type=TEST_SIZE,
+            default=DEFAULT_TEST_SIZE,
+            help=f"Share of customers held out (default 0.25). Allowed: {TEST_SIZE.help_range()}.",
         )
         parser.add_argument(
             "--threshold",
-            type=share,
+            type=THRESHOLD,
             default=DEFAULT_THRESHOLD,
             help="Probability above which a customer is predicted to churn (default 0.5).",
         )
+
+    def execute(self, *args, **options):
+        try:
+            return super().execute(*args, **options)
+        except KeyboardInterrupt:
+            raise CommandError("interrupted: nothing was written", returncode=INTERRUPTED) from None
 
     def handle(self, *args, **options):
         try:

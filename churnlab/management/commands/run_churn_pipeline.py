@@ -8,6 +8,7 @@ from churnlab.pipeline import PipelineError
 from churnlab.services import churn_pipeline_run
 from core.databases import describe
 from core.management.base import DomainCommand
+from core.options import OutputFolder
 
 
 class Command(DomainCommand):
@@ -27,7 +28,7 @@ class Command(DomainCommand):
         )
         parser.add_argument(
             "--out",
-            type=Path,
+            type=OutputFolder(),
             default=settings.DATA_DIR,
             help="Folder that receives staging/ and analytics/ (default data).",
         )

@@ -1,11 +1,15 @@
-from pathlib import Path
-
 from django.conf import settings
 from django.core.management.base import CommandError
 
 from churnlab.constants import DEFAULT_CUSTOMERS, DEFAULT_END_DATE
 from churnlab.services import churnlab_seed
-from core.management.base import SeedCommand, iso_date, positive_int
+from core.management.base import SeedCommand
+from core.options import Date, Integer, OptionError, OutputFolder, window_start, with_range
+
+# 100,000 customers are ~4 million usage rows: 2,000,000 customers are ~80 million, about half an hour.
+CUSTOMERS = Integer(1, 2_000_000, why="about 40 usage rows per customer")
+END_DATE = Date()
+WINDOW_DAYS = 540
 
 
 class Command(SeedCommand):
@@ -19,25 +23,31 @@ class Command(SeedCommand):
         super().add_arguments(parser)
         parser.add_argument(
             "--customers",
-            type=positive_int,
+            type=CUSTOMERS,
             default=DEFAULT_CUSTOMERS,
-            help=f"Number of customers (default {DEFAULT_CUSTOMERS:,}; about 40 usage rows each).",
+            help=with_range(
+                f"Number of customers (default {DEFAULT_CUSTOMERS:,}; about 40 usage rows each).", CUSTOMERS
+            ),
         )
         parser.add_argument(
             "--end-date",
-            type=iso_date,
+            type=END_DATE,
             default=DEFAULT_END_DATE,
             help=f"Last day of the 540-day window, YYYY-MM-DD (default {DEFAULT_END_DATE}); never the wall clock.",
         )
         parser.add_argument(
             "--out",
-            type=Path,
+            type=OutputFolder(),
             default=settings.DATA_DIR / "raw",
             help="Folder for the raw Parquet files (default data/raw); the ground truth goes beside it (data/truth).",
         )
         parser.add_argument("--no-db", action="store_true", help="Write the Parquet files only, not the database.")
 
     def handle(self, *args, **options):
+        try:
+            window_start(END_DATE(options["end_date"]), days=WINDOW_DAYS, label="540-day window")
+        except OptionError as exc:
+            raise CommandError(str(exc)) from None
         if not options["no_db"]:
             super().handle(*args, **options)
             return

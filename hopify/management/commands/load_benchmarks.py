@@ -1,6 +1,7 @@
 from django.core.management.base import CommandError
 
 from core.management.base import DomainCommand
+from core.options import InputFile
 from hopify.benchmarks import BenchmarkFileError, read_benchmarks
 from hopify.services import benchmarks_load
 
@@ -14,6 +15,7 @@ class Command(DomainCommand):
         parser.add_argument(
             "file",
             metavar="FILE",
+            type=InputFile("CSV file"),
             help="CSV with columns benchmark_id,metric_category,segment,metric_name,target_value,description,"
             "target_period (see hopify/data/benchmarks.csv).",
         )

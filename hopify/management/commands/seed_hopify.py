@@ -1,6 +1,9 @@
+import datetime as dt
+
 from django.core.management.base import CommandError
 
-from core.management.base import SeedCommand, iso_date
+from core.management.base import SeedCommand
+from core.options import LATEST_DATE, Date, InputFile, Number, with_range
 from hopify.benchmarks import DEFAULT_BENCHMARKS, BenchmarkFileError, read_benchmarks
 from hopify.constants import DEFAULT_END_DATE, DEFAULT_SCALE, MAX_SCALE
 from hopify.services import hopify_seed
@@ -9,23 +12,11 @@ from hopify.services import hopify_seed
 EARLIEST_END_DATE = "1903-01-01"
 
 
-def scale_value(value: str) -> float:
-    number = float(value)
-    if not 0 < number <= MAX_SCALE:  # also rejects nan
-        raise ValueError
-    return number
-
-
-def end_date_value(value: str):
-    day = iso_date(value)
-    if day.isoformat() < EARLIEST_END_DATE:
-        raise ValueError
-    return day
-
-
-# argparse names the function in its one-line error ("invalid scale value: '0'").
-scale_value.__name__ = f"scale (a number above 0, at most {MAX_SCALE:g})"
-end_date_value.__name__ = f"date (YYYY-MM-DD, from {EARLIEST_END_DATE})"
+# Scale 1 is ~74,000 customers; below 0.001 (~74 customers) the company is too small to show its segments, and
+# MAX_SCALE bounds the run's memory and time.
+scale_value = Number(0.001, MAX_SCALE, why="1 is about 74,000 customers")
+end_date_value = Date(dt.date.fromisoformat(EARLIEST_END_DATE), LATEST_DATE)
+BENCHMARKS_FILE = InputFile("CSV file")
 
 
 class Command(SeedCommand):
@@ -41,18 +32,21 @@ class Command(SeedCommand):
             "--scale",
             type=scale_value,
             default=DEFAULT_SCALE,
-            help=f"Multiplier of customer volume (default {DEFAULT_SCALE:g}: about 74,000 customers).",
+            help=with_range(
+                f"Multiplier of customer volume (default {DEFAULT_SCALE:g}: about 74,000 customers).", scale_value
+            ),
         )
         parser.add_argument(
             "--end-date",
             type=end_date_value,
             default=DEFAULT_END_DATE,
             help=f"Last day of the 36-month window, YYYY-MM-DD (default {DEFAULT_END_DATE}); never the wall "
-            "clock, so a seed reproduces exactly.",
+            f"clock, so a seed reproduces exactly. Allowed: {end_date_value.help_range()}.",
         )
         parser.add_argument(
             "--benchmarks",
             metavar="FILE",
+            type=BENCHMARKS_FILE,
             default=str(DEFAULT_BENCHMARKS),
             help="CSV of KPI targets to load (default: the file shipped in hopify/data/).",
         )

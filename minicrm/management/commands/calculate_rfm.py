@@ -1,6 +1,7 @@
 from django.core.management.base import CommandError
 
-from core.management.base import DomainCommand, iso_date
+from core.management.base import DomainCommand
+from core.options import Date, with_range
 from minicrm import selectors
 from minicrm.constants import PERSONA_LABELS, Persona, Segment
 from minicrm.services import rfm_calculate
@@ -14,15 +15,25 @@ class Command(DomainCommand):
         super().add_arguments(parser)
         parser.add_argument(
             "--as-of",
-            type=iso_date,
-            help="Measure recency against this date, YYYY-MM-DD (default: the day after the last "
-            "order, so results do not drift with the calendar).",
+            type=Date(),
+            help=with_range(
+                "Measure recency against this date, YYYY-MM-DD (default: the day after the last order, so results "
+                "do not drift with the calendar); a date before the first order is refused.",
+                Date(),
+            ),
         )
         parser.add_argument("--dry-run", action="store_true", help="Compute and report, but write nothing.")
         parser.add_argument("--verbose", action="store_true", help="Also print the persona x segment table.")
 
     def handle(self, *args, **options):
         using = self.target_database(options)
+        first = selectors.rfm_first_order_day(using=using)
+        if first is not None and options["as_of"] is not None and options["as_of"] <= first:
+            # Scoring nobody would replace every stored score with none: refuse instead of wiping.
+            raise CommandError(
+                f"--as-of {options['as_of']} is not after the first order ({first}): no customer could be scored; "
+                "nothing was changed"
+            )
         result = rfm_calculate(using=using, as_of=options["as_of"], dry_run=options["dry_run"])
         if result.as_of is None:
             raise CommandError("no orders to score: run seed_minicrm first")
