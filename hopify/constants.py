@@ -69,7 +69,7 @@ class SubscriptionStatus(enum.StrEnum):
 
 
 class ChangeType(enum.StrEnum):
-    NEW = "new"
+    SIGNUP = "signup"  # the original tool's word for the first subscription row
     UPGRADE = "upgrade"
     DOWNGRADE = "downgrade"
     REACTIVATION = "reactivation"
@@ -99,7 +99,8 @@ BILLING_TICKETS = 2
 BILLING_BONUS = (0.10, 0.15)
 CHURN_CAP = 0.90
 MIN_LIFETIME_DAYS = {Segment.SMB: 30, Segment.MID_MARKET: 60, Segment.ENTERPRISE: 120}
-CHURN_REASONS = ("Too expensive", "Switched provider", "Lack of features", "Poor support", "Other")
+# The first five are voluntary (weights below); "Payment failed" is the involuntary churn after dunning.
+CHURN_REASONS = ("Too expensive", "Switched provider", "Lack of features", "Poor support", "Other", "Payment failed")
 CHURN_REASON_WEIGHTS = (0.25, 0.25, 0.20, 0.15, 0.15)
 REASON_BOOST = 0.6  # added to "Too expensive" (2+ billing tickets) or "Poor support" (slow resolution)
 REACTIVATION_SHARE = {Segment.SMB: 0.05, Segment.MID_MARKET: 0.10, Segment.ENTERPRISE: 0.20}
@@ -218,3 +219,79 @@ class TargetPeriod(enum.StrEnum):
     MONTHLY = "monthly"
     ANNUAL = "annual"
     LIFETIME = "lifetime"
+
+
+# --- Funnel (scale 1.0; hopify/funnel.py) ----------------------------------------------------------------------
+# (name, acquisition source, type, first day MM-DD, last day MM-DD (earlier = next year), cost range)
+CAMPAIGN_PLANS = (
+    ("Summer Sale {year}", "Social", "Seasonal Promotion", "06-01", "08-31", 150_000, 250_000),
+    ("Black Friday & Holiday {year}", "Paid Search", "Holiday Sale", "11-01", "01-31", 300_000, 500_000),
+    ("Spring Partner Campaign {year}", "Referral", "Partner Campaign", "04-01", "04-30", 100_000, 200_000),
+)
+WEB_CHANNEL_OF_SOURCE = {"Paid Search": 0, "Social": 1, "Organic": 2, "Referral": 2, "Direct": 2}
+# Monthly marketing budget per segment before the season and the +-10% noise.
+SEGMENT_BUDGET = {Segment.SMB: 150_000, Segment.MID_MARKET: 170_000, Segment.ENTERPRISE: 180_000}
+# January..December: the planning calendar (summer dip, year-end push) for budgets and for demand.
+BUDGET_SEASON = (1.00, 0.95, 1.05, 1.00, 1.00, 0.85, 0.80, 0.85, 1.05, 1.10, 1.25, 1.15)
+DEMAND_SEASON = (1.05, 1.00, 1.05, 1.00, 1.00, 0.90, 0.85, 0.90, 1.05, 1.05, 1.10, 0.95)
+# Share of each segment's budget per web channel (Paid Search, Social Media, Organic content).
+CHANNEL_MIX = {Segment.SMB: (0.40, 0.40, 0.20), Segment.MID_MARKET: (0.50, 0.20, 0.30),
+               Segment.ENTERPRISE: (0.55, 0.10, 0.35)}  # fmt: skip
+COST_PER_VISITOR = (0.55, 0.38, 1.00)  # dollars per paid visitor, per web channel
+SEGMENT_VISITOR_COST = {Segment.SMB: 1.0, Segment.MID_MARKET: 2.2, Segment.ENTERPRISE: 4.5}
+ORGANIC_VISITORS = {Segment.SMB: 300_000, Segment.MID_MARKET: 90_000, Segment.ENTERPRISE: 20_000}
+TRAFFIC_NOISE = 0.06
+LEAD_RATE_BY_CHANNEL = (0.035, 0.022, 0.030)
+MQL_RATE_BY_SEGMENT = {Segment.SMB: 0.30, Segment.MID_MARKET: 0.36, Segment.ENTERPRISE: 0.42}
+SIGNUP_RATE = {Segment.SMB: 0.24, Segment.MID_MARKET: 0.20, Segment.ENTERPRISE: 0.15}
+# Share of a month's MQLs that sign up the month after (longer sales cycles for bigger accounts).
+SIGNUP_LAG_SHARE = {Segment.SMB: 0.15, Segment.MID_MARKET: 0.40, Segment.ENTERPRISE: 0.65}
+MEAN_WORKING_DAYS = 21.0
+WORKDAY_ELASTICITY = {Segment.SMB: 0.5, Segment.MID_MARKET: 1.0, Segment.ENTERPRISE: 1.2}
+
+# --- Lifecycle (hopify/lifecycle.py): per customer and month ---------------------------------------------------
+PAYMENT_RISK_SIGMA = 0.6  # spread of a customer's own decline risk (log-normal, mean 1)
+FRICTION_SIGMA = 0.5  # spread of a customer's own support need (log-normal, mean 1)
+SEATS_MEDIAN = {Segment.SMB: 1.0, Segment.MID_MARKET: 2.0, Segment.ENTERPRISE: 5.0}
+SEATS_SIGMA = {Segment.SMB: 0.0, Segment.MID_MARKET: 0.5, Segment.ENTERPRISE: 0.6}
+UPGRADE_RATE = {Segment.SMB: 0.006, Segment.MID_MARKET: 0.012, Segment.ENTERPRISE: 0.015}
+DOWNGRADE_RATE = {Segment.SMB: 0.010, Segment.MID_MARKET: 0.006, Segment.ENTERPRISE: 0.003}
+DOWNGRADE_AFTER_FAILURE = 3.0  # a recent failed charge makes a downgrade this much likelier
+SEAT_GROWTH_RATE = {Segment.SMB: 0.002, Segment.MID_MARKET: 0.015, Segment.ENTERPRISE: 0.040}
+SEAT_GROWTH_SIZE = {Segment.SMB: 0.2, Segment.MID_MARKET: 0.3, Segment.ENTERPRISE: 0.3}  # share of seats added
+DECLINE_RATE_BY_METHOD = (0.045, 0.025, 0.035, 0.020)  # first-attempt declines: Card, ACH, PayPal, Hop Pay
+DECLINE_SEGMENT_FACTOR = {Segment.SMB: 1.4, Segment.MID_MARKET: 0.8, Segment.ENTERPRISE: 0.5}
+DUNNING_DAYS = (3, 7, 14)  # retries after a declined fee; the account closes the day after the last one fails
+DUNNING_RECOVERY = {Segment.SMB: 0.45, Segment.MID_MARKET: 0.60, Segment.ENTERPRISE: 0.75}
+TICKET_RATE = {Segment.SMB: 0.10, Segment.MID_MARKET: 0.28, Segment.ENTERPRISE: 0.55}  # tickets a month
+FIRST_MONTH_TICKET_FACTOR = 1.5
+ONBOARDING_TICKET_SHARE = {Segment.SMB: 0.35, Segment.MID_MARKET: 0.60, Segment.ENTERPRISE: 0.85}
+ONBOARDING_WINDOW_DAYS = 21
+BILLING_TICKET_AFTER_FAILURE = 0.4
+# Billing, Technical, Onboarding, Account Access, General Inquiry after the first month.
+TICKET_CATEGORY_WEIGHTS_LATER = (0.20, 0.42, 0.02, 0.16, 0.20)
+TICKET_PRIORITIES = ("urgent", "high", "normal", "low")
+PRIORITY_WEIGHTS = {Segment.SMB: (0.05, 0.15, 0.55, 0.25), Segment.MID_MARKET: (0.08, 0.22, 0.50, 0.20),
+                    Segment.ENTERPRISE: (0.12, 0.28, 0.45, 0.15)}  # fmt: skip
+PRIORITY_HOURS_FACTOR = (0.25, 0.5, 1.0, 1.8)
+RESOLUTION_MEDIAN_HOURS = {Segment.SMB: 30.0, Segment.MID_MARKET: 16.0, Segment.ENTERPRISE: 7.0}
+RESOLUTION_SIGMA = {Segment.SMB: 0.9, Segment.MID_MARKET: 0.85, Segment.ENTERPRISE: 0.8}
+TECHNICAL_TICKET_WEIGHT = 1.5  # a technical ticket counts this much toward the churn hazard
+# Voluntary churn hazard a month: base x (1 + lift x exp(-tenure / months)) x size^-elasticity x exp(drivers).
+CHURN_HAZARD_BASE = {Segment.SMB: 0.0135, Segment.MID_MARKET: 0.0052, Segment.ENTERPRISE: 0.0078}
+EARLY_CHURN_LIFT = {Segment.SMB: 0.6, Segment.MID_MARKET: 0.5, Segment.ENTERPRISE: 1.5}
+EARLY_CHURN_MONTHS = 3.0
+SIZE_CHURN_ELASTICITY = {Segment.SMB: 0.0, Segment.MID_MARKET: 0.15, Segment.ENTERPRISE: 0.45}
+HAZARD_PER_TICKET = 0.25  # per ticket of the last three months
+HAZARD_PER_SLOW_TICKET = 0.35  # per ticket of the last three months resolved after SLOW_RESOLUTION_HOURS
+HAZARD_PER_FAILED_PAYMENT = 0.6  # per failed first attempt of the last three months
+HAZARD_DOWNGRADE = 0.6
+DOWNGRADE_MEMORY_MONTHS = 6
+MIN_TENURE_MONTHS = {Segment.SMB: 1, Segment.MID_MARKET: 1, Segment.ENTERPRISE: 2}
+ORDER_RATE = {Segment.SMB: 0.04, Segment.MID_MARKET: 0.06, Segment.ENTERPRISE: 0.08}  # purchases a month
+ONBOARDING_ORDER_SHARE = {Segment.SMB: 0.5, Segment.MID_MARKET: 0.7, Segment.ENTERPRISE: 0.9}
+QUANTITY_RANGE = {Segment.SMB: (1, 2), Segment.MID_MARKET: (1, 5), Segment.ENTERPRISE: (2, 20)}
+ORDER_RETRY_SUCCESS = 0.8
+# How organic-channel signups name their source (Organic, Referral, Direct) per segment.
+ORGANIC_SOURCE_SPLIT = {Segment.SMB: (0.75, 0.10, 0.15), Segment.MID_MARKET: (0.45, 0.35, 0.20),
+                        Segment.ENTERPRISE: (0.30, 0.40, 0.30)}  # fmt: skip

@@ -1,18 +1,18 @@
 """Pure numpy generator of the hopify dataset. Imports nothing from Django.
 
-One consistent story per customer, decided in this order so that every table agrees with it:
+The company is simulated in the order its parts cause one another:
 
-1. the acquisition plan gives customers per month; signup days, segments (exactly 60/30/10) and acquisition
-   sources (shifted toward the campaign channel in campaign months) follow;
-2. support load is drawn first (tickets, billing tickets, resolution hours), because churn depends on it;
-3. churn (scored from segment, tenure and support load) and reactivation fix each customer's *active spells*:
-   [signup, churn) and, after a reactivation, [reactivation, window end];
-4. everything else is placed inside the active spells: plan changes, orders (and expansion upsells), payments,
-   monthly subscription fees and the tickets themselves. Nothing happens before signup, between churn and
-   reactivation, or after the window's end.
+1. the funnel (`hopify.funnel`): marketing budget and campaigns -> web traffic -> leads -> MQLs -> signups per
+   month, segment and channel; the signups of a month become that month's customers (ids in signup order);
+2. each customer's life (`hopify.lifecycle`), month by month: billing with declines and dunning, support tickets,
+   plan and seat changes, orders, and churn as a hazard driven by all of them (voluntary) or by a failed dunning
+   run (involuntary), with reactivations;
+3. the tables are read off that history and cut at the window's end: nothing before signup, between churn and
+   reactivation, or after the end date.
 
-Customers are generated in fixed shards of `SHARD_SIZE`, each from its own random stream, so the data never
-depends on the loader's batch size.
+Customers are generated in fixed shards of `SHARD_SIZE` ids. Every random draw is keyed by the calendar month or by
+the customer (and month), never by the window's end, so a later `--end-date` (same first month) leaves every row
+dated before the earlier end date as it was.
 """
 
 from __future__ import annotations
@@ -24,25 +24,28 @@ from dataclasses import dataclass
 import numpy as np
 
 from simkit import calendar
-from simkit.distributions import exact_counts, weighted_choice
+from simkit.hashing import hashed_uniform
 from simkit.pools import PeoplePools, build_people_pools, sample_people
 from simkit.rng import Streams
 from simkit.tables import Columns, shard_bounds
 
 from . import constants as c
+from .funnel import Funnel, first_month, generate_funnel, holiday_days, month_key, planned_campaigns
+from .lifecycle import History, simulate
 
 SHARD_SIZE = 10_000
 # The tables of a customer shard, in load order (parents first).
 SHARD_TABLES = ("customers", "subscriptions", "orders", "order_items", "order_discounts", "payments",
                 "support_tickets", "churn_events")  # fmt: skip
 SEGMENT_VALUES = np.array([str(segment) for segment in c.SEGMENTS])
-BUSINESS_HOURS = (0.1, 0.1, 0.1, 0.1, 0.2, 0.3, 0.8, 1.5, 3, 4.5, 5, 5, 4.5, 5, 5, 4.5, 4, 3, 2, 1.5, 1, 0.6, 0.3, 0.2)
-BILLING_HOURS = (1, 1, 1, 1, 1, 1) + (0,) * 18  # subscription fees are charged by the overnight billing run
 MID_MARKET_SUFFIXES = ("Studio", "Shop", "Solutions")
 COMPANY_NOUNS = ("Goods", "Supply", "Outfitters", "Trading", "Brands", "Retail", "Commerce", "Home", "Apparel", "Foods")
 ENTERPRISE_SUFFIXES = ("Inc.", "LLC", "Group", "Systems")
 SECONDS_PER_DAY = 86_400
 ONE_MONTH = np.timedelta64(1, "M")
+# Signups by weekday (Monday first): a B2B product is bought on working days.
+SIGNUP_WEEKDAY = (1.1, 1.15, 1.15, 1.1, 1.0, 0.35, 0.3)
+HOLIDAY_SIGNUP_FACTOR = 0.3
 
 
 def _per_segment(mapping) -> np.ndarray:
@@ -52,10 +55,12 @@ def _per_segment(mapping) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Window:
-    """The 36 calendar months ending with the month of `end_date` (the last month stops at `end_date`)."""
+    """The calendar months from `start_date`'s month (default: 36 months ending with `end_date`'s month) to the
+    month of `end_date`; the last month stops at `end_date`."""
 
     end_date: dt.date
     months_count: int = c.WINDOW_MONTHS
+    start_date: dt.date | None = None
 
     @property
     def end_day(self) -> np.datetime64:
@@ -64,7 +69,12 @@ class Window:
     @property
     def months(self) -> np.ndarray:
         last = self.end_day.astype("datetime64[M]")
-        return np.arange(last - ONE_MONTH * (self.months_count - 1), last + ONE_MONTH, dtype="datetime64[M]")
+        first = (
+            first_month(self.end_date, self.months_count)
+            if self.start_date is None
+            else np.datetime64(self.start_date, "M")
+        )
+        return np.arange(first, last + ONE_MONTH, dtype="datetime64[M]")
 
     @property
     def start_day(self) -> np.datetime64:
@@ -91,126 +101,6 @@ def uniform_int(rng: np.random.Generator, low: np.ndarray, high: np.ndarray) -> 
 
 def month_of_year(months: np.ndarray) -> np.ndarray:
     return months.astype(np.int64) % 12 + 1
-
-
-# --- Plan and campaigns ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AcquisitionPlan:
-    """Customers per month of the window and the campaign (if any) running that month."""
-
-    months: np.ndarray  # datetime64[M]
-    customers: np.ndarray  # int per month
-    campaign_channel: np.ndarray  # acquisition source of the month's campaign, "" when none
-    spring_fired: np.ndarray  # bool per month (True only for Aprils with a spring campaign)
-
-
-def acquisition_plan(rng: np.random.Generator, *, window: Window, scale: float) -> AcquisitionPlan:
-    """Monthly acquisition: summer 1,200-1,800, Nov-Jan 2,200-3,000, April spring campaign 3,000-4,000 with 30%
-    chance, other months 1,800-2,300; all times `scale` (rounded, at least one customer a month)."""
-    months = window.months
-    moy = month_of_year(months)
-    spring = (moy == c.SPRING_MONTH) & (rng.random(len(months)) < c.SPRING_CAMPAIGN_CHANCE)
-    low = np.full(len(months), c.REGULAR_RANGE[0])
-    high = np.full(len(months), c.REGULAR_RANGE[1])
-    for month_set, (lo, hi) in ((c.SUMMER_MONTHS, c.SUMMER_RANGE), (c.HOLIDAY_MONTHS, c.HOLIDAY_RANGE)):
-        mask = np.isin(moy, month_set)
-        low[mask], high[mask] = lo, hi
-    low[spring], high[spring] = c.SPRING_RANGE
-    customers = np.maximum(1, np.rint(uniform_int(rng, low, high) * scale)).astype(np.int64)
-    channel = np.full(len(months), "", dtype=object)
-    channel[np.isin(moy, c.SUMMER_MONTHS)] = "Social"
-    channel[np.isin(moy, c.HOLIDAY_MONTHS)] = "Paid Search"
-    channel[spring] = "Referral"
-    return AcquisitionPlan(months, customers, channel.astype(str), spring)
-
-
-def generate_campaigns(rng: np.random.Generator, *, plan: AcquisitionPlan, window: Window, scale: float) -> Columns:
-    """The campaigns behind the plan's spikes, plus the always-on organic programme, clipped to the window."""
-    rows = []  # (name, channel, type, start, end, cost range)
-    seen = set()
-    for month, moy in zip(plan.months, month_of_year(plan.months), strict=True):
-        year = int(str(month)[:4])
-        if moy in c.SUMMER_MONTHS and ("summer", year) not in seen:
-            seen.add(("summer", year))
-            rows.append((f"Summer Sale {year}", "Social", "Seasonal Promotion", f"{year}-06-01", f"{year}-08-31",
-                         (150_000, 250_000)))  # fmt: skip
-        if moy in c.HOLIDAY_MONTHS:
-            first_year = year if moy >= 11 else year - 1
-            if ("holiday", first_year) not in seen:
-                seen.add(("holiday", first_year))
-                rows.append((f"Black Friday & Holiday {first_year}", "Paid Search", "Holiday Sale",
-                             f"{first_year}-11-01", f"{first_year + 1}-01-31", (300_000, 500_000)))  # fmt: skip
-    for month in plan.months[plan.spring_fired]:
-        year = int(str(month)[:4])
-        rows.append((f"Spring Partner Campaign {year}", "Referral", "Partner Campaign", f"{year}-04-01",
-                     f"{year}-04-30", (100_000, 200_000)))  # fmt: skip
-    rows.append(("Always-on Content & SEO", "Organic", "Content Marketing", str(window.start_day),
-                 str(window.end_day), (90_000, 180_000)))  # fmt: skip
-    rows.sort(key=lambda row: (row[3], row[0]))
-    start = np.maximum(np.array([row[3] for row in rows], dtype="datetime64[D]"), window.start_day)
-    end = np.minimum(np.array([row[4] for row in rows], dtype="datetime64[D]"), window.end_day)
-    low = np.array([row[5][0] for row in rows], dtype=float)
-    high = np.array([row[5][1] for row in rows], dtype=float)
-    return {
-        "id": np.arange(1, len(rows) + 1),
-        "campaign_name": np.array([row[0] for row in rows]),
-        "channel": np.array([row[1] for row in rows]),
-        "campaign_type": np.array([row[2] for row in rows]),
-        "start_date": start,
-        "end_date": end,
-        "total_cost": np.round((low + rng.random(len(rows)) * (high - low)) * scale, 2),
-    }
-
-
-def generate_marketing_spend(rng: np.random.Generator, *, window: Window, scale: float) -> Columns:
-    """Monthly budget per segment: the segment's range, +-10%, times `scale` (so CAC does not depend on scale)."""
-    months = np.repeat(window.months, len(c.SEGMENTS))
-    segment = np.tile(np.arange(len(c.SEGMENTS)), len(window.months))
-    low = np.array([c.MONTHLY_BUDGET[s][0] for s in c.SEGMENTS], dtype=float)[segment]
-    high = np.array([c.MONTHLY_BUDGET[s][1] for s in c.SEGMENTS], dtype=float)[segment]
-    base = low + rng.random(len(months)) * (high - low)
-    jitter = 1 + c.BUDGET_JITTER * (2 * rng.random(len(months)) - 1)
-    return {
-        "id": np.arange(1, len(months) + 1),
-        "segment": SEGMENT_VALUES[segment],
-        "month": months.astype("datetime64[D]"),
-        "monthly_budget": np.round(base * jitter * scale, 2),
-    }
-
-
-def generate_web_traffic(rng: np.random.Generator, *, plan: AcquisitionPlan, scale: float) -> Columns:
-    """Last 24 months x (Paid Search, Social Media, Organic): visitors, leads (2-5%) and MQLs (20-40% of leads);
-    a campaign month lifts its channel's visitors by 30%."""
-    months = plan.months[-c.WEB_TRAFFIC_MONTHS :]
-    campaign = plan.campaign_channel[-c.WEB_TRAFFIC_MONTHS :]
-    n_channels = len(c.WEB_CHANNELS)
-    month = np.repeat(months, n_channels)
-    month_campaign = np.repeat(campaign, n_channels)
-    channel = np.tile(np.array(c.WEB_CHANNELS), len(months))
-    low = np.array([c.WEB_VISITORS[ch][0] for ch in c.WEB_CHANNELS], dtype=float)[
-        np.tile(np.arange(n_channels), len(months))
-    ]
-    high = np.array([c.WEB_VISITORS[ch][1] for ch in c.WEB_CHANNELS], dtype=float)[
-        np.tile(np.arange(n_channels), len(months))
-    ]
-    visitors = low + rng.random(len(month)) * (high - low)
-    boosted = ((month_campaign == "Social") & (channel == "Social Media")) | (
-        (month_campaign == "Paid Search") & (channel == "Paid Search")
-    )
-    visitors = np.maximum(1, np.rint(visitors * np.where(boosted, c.CAMPAIGN_TRAFFIC_UPLIFT, 1.0) * scale))
-    lead_rate = c.LEAD_RATE[0] + rng.random(len(month)) * (c.LEAD_RATE[1] - c.LEAD_RATE[0])
-    leads = np.rint(visitors * lead_rate)
-    mql_rate = c.MQL_RATE[0] + rng.random(len(month)) * (c.MQL_RATE[1] - c.MQL_RATE[0])
-    return {
-        "id": np.arange(1, len(month) + 1),
-        "traffic_date": month.astype("datetime64[D]"),
-        "source_channel": channel,
-        "visitors": visitors.astype(np.int64),
-        "leads": leads.astype(np.int64),
-        "mqls": np.rint(leads * mql_rate).astype(np.int64),
-    }
 
 
 # --- Catalogue ---------------------------------------------------------------------------------------------------
@@ -263,7 +153,10 @@ def generate_discounts(rng: np.random.Generator, *, window: Window) -> Columns:
     """Codes SALE01-SALE50, 5-30% off, each valid 7-90 days inside the window."""
     n = c.DISCOUNT_CODES
     length = rng.integers(c.DISCOUNT_WINDOW_DAYS[0], c.DISCOUNT_WINDOW_DAYS[1] + 1, n)
-    span = (window.end_day - window.start_day).astype(np.int64)
+    # Over the default window's length from the first month, whatever the end date, so a longer run keeps them.
+    span = ((window.months[0] + ONE_MONTH * c.WINDOW_MONTHS).astype("datetime64[D]") - window.start_day).astype(
+        np.int64
+    ) - 1
     start = window.start_day + calendar.days(np.floor(rng.random(n) * (span - length + 2)))
     return {
         "id": np.arange(1, n + 1),
@@ -274,34 +167,7 @@ def generate_discounts(rng: np.random.Generator, *, window: Window) -> Columns:
     }
 
 
-# --- Customers -----------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Signups:
-    """Every customer's signup day, segment index and acquisition source, in id (chronological) order."""
-
-    day: np.ndarray
-    segment: np.ndarray
-    source: np.ndarray
-
-
-def generate_signups(rng: np.random.Generator, *, plan: AcquisitionPlan, window: Window) -> Signups:
-    """Signup days spread over each month of the plan; segments exactly 60/30/10; sources by segment and campaign."""
-    month_index = np.repeat(np.arange(len(plan.months)), plan.customers)
-    n = len(month_index)
-    month_start = plan.months.astype("datetime64[D]")
-    month_stop = np.minimum((plan.months + ONE_MONTH).astype("datetime64[D]"), window.stop_day)
-    length = (month_stop - month_start).astype(np.int64)
-    day = month_start[month_index] + calendar.days(np.floor(rng.random(n) * length[month_index]))
-    segment = rng.permutation(np.repeat(np.arange(len(c.SEGMENTS)), exact_counts(n, c.SEGMENT_SHARES)))
-    weights = np.array([c.SOURCE_WEIGHTS[s] for s in c.SEGMENTS])[segment]
-    campaign = plan.campaign_channel[month_index]
-    for column, source in enumerate(c.ACQUISITION_SOURCES):
-        weights[campaign == source, column] += c.CAMPAIGN_SOURCE_SHIFT
-    source = np.array(c.ACQUISITION_SOURCES)[choose_rows(rng, weights)]
-    order = np.argsort(day, kind="stable")
-    return Signups(day=day[order], segment=segment[order], source=source[order])
+# --- Customers ---------------------------------------------------------------------------------------------------
 
 
 def _slugify(names: np.ndarray, ids: np.ndarray) -> np.ndarray:
@@ -364,298 +230,233 @@ class FirstIds:
         )
 
 
-class Spells:
-    """A customer's active spells: [signup, first_stop) and, if reactivated, [react, window stop).
-
-    `day_at(owner, offset)` maps an offset in active days (0 <= offset < active_days) to a calendar day, so that
-    anything placed with it falls inside an active spell.
-    """
-
-    def __init__(self, signup, first_stop, react, window_stop):
-        self.signup = signup
-        self.first_stop = first_stop
-        self.react = react  # NaT when not reactivated
-        self.reactivated = ~np.isnat(react)
-        self.first_days = (first_stop - signup).astype(np.int64)
-        self.second_days = np.where(
-            self.reactivated, (window_stop - np.where(self.reactivated, react, window_stop)).astype(np.int64), 0
-        )
-        self.active_days = self.first_days + self.second_days
-        self.window_stop = window_stop
-
-    def day_at(self, owner: np.ndarray, offset: np.ndarray) -> np.ndarray:
-        first = offset < self.first_days[owner]
-        in_first = self.signup[owner] + calendar.days(offset)
-        react = np.where(self.reactivated[owner], self.react[owner], self.signup[owner])
-        in_second = react + calendar.days(offset - self.first_days[owner])
-        return np.where(first, in_first, in_second)
-
-    def stop_of(self, owner: np.ndarray, day: np.ndarray) -> np.ndarray:
-        """The exclusive end of the spell holding `day`."""
-        return np.where(day < self.first_stop[owner], self.first_stop[owner], self.window_stop)
-
-    def random_days(self, rng, owner: np.ndarray) -> np.ndarray:
-        offset = np.floor(rng.random(len(owner)) * self.active_days[owner]).astype(np.int64)
-        return self.day_at(owner, offset)
+# --- Marketing -----------------------------------------------------------------------------------------------------
 
 
-def _ranged(segment: np.ndarray, ranges: dict) -> tuple[np.ndarray, np.ndarray]:
-    low = _per_segment({s: r[0] for s, r in ranges.items()})[segment]
-    high = _per_segment({s: r[1] for s, r in ranges.items()})[segment]
-    return low, high
+def generate_marketing_spend(funnel: Funnel) -> Columns:
+    """The funnel's monthly budget per segment."""
+    months = np.repeat(funnel.months, len(c.SEGMENTS))
+    segment = np.tile(np.arange(len(c.SEGMENTS)), len(funnel.months))
+    return {
+        "id": np.arange(1, len(months) + 1),
+        "segment": SEGMENT_VALUES[segment],
+        "month": months.astype("datetime64[D]"),
+        "year_month": months.astype(str),
+        "monthly_budget": np.round(funnel.budget.ravel(), 2),
+    }
 
 
-def _uniform(rng, low, high) -> np.ndarray:
-    return low + rng.random(len(low)) * (high - low)
+def generate_web_traffic(funnel: Funnel) -> Columns:
+    """Every month x web channel of the window: visitors, leads and MQLs as the funnel drew them."""
+    months = np.repeat(funnel.months, len(c.WEB_CHANNELS))
+    return {
+        "id": np.arange(1, len(months) + 1),
+        "traffic_date": months.astype("datetime64[D]"),
+        "month": months.astype(str),
+        "source_channel": np.tile(np.array(c.WEB_CHANNELS), len(funnel.months)),
+        "visitors": funnel.visitors.ravel(),
+        "leads": funnel.leads.ravel(),
+        "mqls": funnel.mqls.ravel(),
+    }
 
 
-def churn_probability(
-    rng: np.random.Generator, *, segment: np.ndarray, tenure_days: np.ndarray, tickets: np.ndarray,
-    billing_tickets: np.ndarray, mean_resolution_hours: np.ndarray,
-) -> np.ndarray:  # fmt: skip
-    """Chance to churn before the window's end: segment base plus support adjustments (scaled by the segment's
-    sensitivity), times the tenure factor (<90 days x0.2, <180 days x0.5), capped at 0.9."""
-    n = len(segment)
-    adjustment = np.zeros(n)
-    heavy = tickets >= c.HEAVY_TICKETS
-    adjustment[heavy] += c.HEAVY_TICKET_BONUS[0] + rng.random(int(heavy.sum())) * np.diff(c.HEAVY_TICKET_BONUS)
-    adjustment[(tickets >= 1) & ~heavy] += c.LIGHT_TICKET_BONUS
-    slow = mean_resolution_hours > c.SLOW_RESOLUTION_HOURS
-    adjustment[slow] += c.SLOW_RESOLUTION_BONUS[0] + rng.random(int(slow.sum())) * np.diff(c.SLOW_RESOLUTION_BONUS)
-    billing = billing_tickets >= c.BILLING_TICKETS
-    adjustment[billing] += c.BILLING_BONUS[0] + rng.random(int(billing.sum())) * np.diff(c.BILLING_BONUS)
-    probability = _per_segment(c.CHURN_BASE)[segment] + _per_segment(c.SUPPORT_SENSITIVITY)[segment] * adjustment
-    factor = np.ones(n)
-    for limit, multiplier in reversed(c.TENURE_FACTORS):
-        factor[tenure_days < limit] = multiplier
-    return np.clip(probability * factor, 0.0, c.CHURN_CAP)
+def generate_campaigns(*, seed: int, funnel: Funnel, window: Window, scale: float) -> Columns:
+    """The seasonal campaigns the funnel spent on (clipped to the window) and the always-on content programme."""
+    planned = planned_campaigns(seed=seed, months=window.months, scale=scale)
+    organic = float((funnel.budget * np.array([c.CHANNEL_MIX[s][2] for s in c.SEGMENTS])[None, :]).sum())
+    rows = [(x.name, x.channel, x.campaign_type, x.start, x.end, x.cost) for x in planned]
+    rows.append(("Always-on Content & SEO", "Organic", "Content Marketing", window.start_day, window.end_day, organic))
+    rows.sort(key=lambda row: (row[3], row[0]))
+    return {
+        "id": np.arange(1, len(rows) + 1),
+        "campaign_name": np.array([row[0] for row in rows]),
+        "channel": np.array([row[1] for row in rows]),
+        "campaign_type": np.array([row[2] for row in rows]),
+        "start_date": np.maximum(np.array([row[3] for row in rows], dtype="datetime64[D]"), window.start_day),
+        "end_date": np.minimum(np.array([row[4] for row in rows], dtype="datetime64[D]"), window.end_day),
+        "total_cost": np.round(np.array([row[5] for row in rows], dtype=float), 2),
+    }
 
 
-def generate_customer_shard(
-    rng: np.random.Generator,
-    pools: PeoplePools,
-    *,
-    ids: np.ndarray,
-    signups: Signups,
-    window: Window,
-    catalogue: Catalogue,
-    first_ids: FirstIds,
-) -> dict[str, Columns]:
-    """All customer-level tables of the customers `ids` (their signups already drawn), keyed by table name."""
+# --- Signups -------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Signups:
+    """Customers' signup days, segment indexes and acquisition sources, in id (chronological) order."""
+
+    day: np.ndarray
+    segment: np.ndarray
+    source: np.ndarray
+
+    def __getitem__(self, index) -> Signups:
+        return Signups(self.day[index], self.segment[index], self.source[index])
+
+
+def signup_block(*, seed: int, funnel: Funnel, index: int, window: Window) -> Signups:
+    """The customers of the window's month `index`: the funnel's signups per (segment, channel) in a random order,
+    on days weighted by weekday and US holidays (sorted, so ids follow signup order), cut at the window's end."""
+    month = funnel.months[index]
+    rng = Streams(seed).generator("signup-days", int(month_key(month)))
+    counts = funnel.signups[index]
+    cell = rng.permutation(np.repeat(np.arange(counts.size), counts.ravel()))
+    segment, channel = np.divmod(cell, len(c.WEB_CHANNELS))
+    days = np.arange(month.astype("datetime64[D]"), (month + ONE_MONTH).astype("datetime64[D]"))
+    weight = np.array(SIGNUP_WEEKDAY)[calendar.weekday(days)]
+    weight[np.isin(days, holiday_days(days[0], days[-1] + 1))] *= HOLIDAY_SIGNUP_FACTOR
+    day = np.sort(rng.choice(days, size=len(cell), p=weight / weight.sum()))
+    split = np.cumsum(np.array([c.ORGANIC_SOURCE_SPLIT[s] for s in c.SEGMENTS])[segment], axis=1)
+    organic = np.minimum((split <= rng.random(len(cell))[:, None]).sum(axis=1), 2)
+    source = np.where(
+        channel == 0,
+        "Paid Search",
+        np.where(channel == 1, "Social", np.array(("Organic", "Referral", "Direct"))[organic]),
+    )
+    keep = day <= window.end_day
+    return Signups(day[keep], segment[keep], source[keep])
+
+
+def customer_counts(*, seed: int, funnel: Funnel, window: Window) -> np.ndarray:
+    """Customers per month of the window (the last month only up to the end date)."""
+    counts = funnel.customers.astype(np.int64).copy()
+    counts[-1] = len(signup_block(seed=seed, funnel=funnel, index=len(counts) - 1, window=window).day)
+    return counts
+
+
+def signups_between(*, seed: int, funnel: Funnel, counts: np.ndarray, window: Window, start: int, stop: int):
+    """The signups of customers start+1 .. stop (ids), built from the month blocks they fall in."""
+    bounds = np.concatenate([[0], np.cumsum(counts)])
+    parts = []
+    for index in range(len(counts)):
+        lo, hi = max(start, bounds[index]), min(stop, bounds[index + 1])
+        if lo < hi:
+            block = signup_block(seed=seed, funnel=funnel, index=index, window=window)
+            parts.append(block[lo - bounds[index] : hi - bounds[index]])
+    return Signups(*(np.concatenate([getattr(p, name) for p in parts]) for name in ("day", "segment", "source")))
+
+
+# --- Customers and their histories ---------------------------------------------------------------------------------
+
+
+def nullable_ids(values: np.ndarray) -> np.ndarray:
+    """Float ids with NaN for "none" as an object column of ints and None (drivers, COPY included, take it as is)."""
+    out = np.full(len(values), None, dtype=object)
+    present = ~np.isnan(values)
+    out[present] = values[present].astype(np.int64).tolist()
+    return out
+
+
+def _customers(rng, pools, ids, signups: Signups, shard_size: int) -> Columns:
+    """Names, e-mails and addresses. The stream draws a whole shard's worth, so a shard's first customers are the
+    same whether the shard is full or (at the window's end) partial."""
     n = len(ids)
-    segment, signup = signups.segment, signups.day
-    stop = window.stop_day
-    end_day = window.end_day
-
-    # Who they are.
-    people = sample_people(rng, pools, ids=ids)
-    other = sample_people(rng, pools, ids=ids)
-    name = customer_names(rng, segment, people["first_name"], people["last_name"])
+    full = ids[0] + np.arange(max(shard_size, n))
+    segment = np.zeros(len(full), dtype=np.int64)
+    segment[:n] = signups.segment
+    people = sample_people(rng, pools, ids=full)
+    other = sample_people(rng, pools, ids=full)
+    name = customer_names(rng, segment, people["first_name"], people["last_name"])[:n]
     slug = _slugify(name, ids)
-    billing = _address(people)
-    customers = {
+    billing = _address(people)[:n]
+    ship_same = rng.random(len(full))[:n] < c.SHIP_TO_BILLING_SHARE
+    return {
         "id": ids,
         "name": name,
-        "email": people["email"],
+        "email": people["email"][:n],
         "billing_address": billing,
-        "shipping_address": np.where(rng.random(n) < c.SHIP_TO_BILLING_SHARE, billing, _address(other)),
-        "signup_date": signup,
-        "customer_segment": SEGMENT_VALUES[segment],
+        "shipping_address": np.where(ship_same, billing, _address(other)[:n]),
+        "signup_date": signups.day,
+        "customer_segment": SEGMENT_VALUES[signups.segment],
         "acquisition_source": signups.source,
         "store_slug": slug,
         "store_domain": np.strings.add(slug, ".hopify.com"),
     }
 
-    # Support load first: churn depends on it.
-    tenure = (stop - signup).astype(np.int64)
-    low, high = _ranged(segment, c.TICKETS_PER_CUSTOMER)
-    full_year = uniform_int(rng, low, high)
-    ticket_count = rng.binomial(full_year, np.minimum(1.0, tenure / c.TICKET_TENURE_DAYS))
-    ticket_owner = np.repeat(np.arange(n), ticket_count)
-    ticket_category = weighted_choice(
-        rng, np.arange(len(c.TICKET_CATEGORIES)), c.TICKET_CATEGORY_WEIGHTS, len(ticket_owner)
-    )
-    low_h, high_h = _ranged(segment, c.RESOLUTION_HOURS)
-    hours = _uniform(rng, low_h[ticket_owner], high_h[ticket_owner])
-    billing_tickets = np.bincount(ticket_owner, weights=ticket_category == 0, minlength=n)
-    mean_hours = np.bincount(ticket_owner, weights=hours, minlength=n) / np.maximum(ticket_count, 1)
 
-    # Churn and reactivation fix the active spells.
-    probability = churn_probability(
-        rng, segment=segment, tenure_days=tenure, tickets=ticket_count, billing_tickets=billing_tickets,
-        mean_resolution_hours=mean_hours,
-    )  # fmt: skip
-    min_life = _per_segment(c.MIN_LIFETIME_DAYS)[segment].astype(np.int64)
-    room = tenure - min_life  # possible churn days: signup + min_life .. end_day
-    churned = (room > 0) & (rng.random(n) < probability)
-    churn_day = signup + calendar.days(min_life + np.floor(rng.random(n) * np.maximum(room, 0)))
-    react_gap = rng.integers(c.REACTIVATION_DAYS[0], c.REACTIVATION_DAYS[1] + 1, n)
-    react_day = churn_day + calendar.days(react_gap)
-    reactivated = churned & (rng.random(n) < _per_segment(c.REACTIVATION_SHARE)[segment]) & (react_day <= end_day)
-    first_stop = np.where(churned, churn_day, stop)
-    spells = Spells(signup, first_stop, np.where(reactivated, react_day, np.datetime64("NaT", "D")), stop)
-
-    churn_weights = np.tile(np.array(c.CHURN_REASON_WEIGHTS), (n, 1))
-    churn_weights[billing_tickets >= c.BILLING_TICKETS, 0] += c.REASON_BOOST
-    churn_weights[mean_hours > c.SLOW_RESOLUTION_HOURS, 3] += c.REASON_BOOST
-    reason = np.array(c.CHURN_REASONS)[choose_rows(rng, churn_weights)]
-    churned_index = np.flatnonzero(churned)
-    churn_events = {
-        "id": first_ids.churn + np.arange(len(churned_index)),
-        "customer_id": ids[churned_index],
-        "churn_date": churn_day[churned_index],
-        "churn_reason": reason[churned_index],
-    }
-
-    subscriptions = _subscriptions(rng, ids, segment, spells, churned, first_ids.subscription)
-    tickets = _tickets(rng, ids, spells, ticket_owner, ticket_category, hours, window, first_ids.ticket)
-    method = weighted_choice(rng, np.arange(len(c.PAYMENT_METHODS)), c.PAYMENT_METHOD_WEIGHTS, n)
-    orders, items, order_discounts, order_payments = _orders(
-        rng, ids, segment, spells, catalogue, method, window, first_ids
-    )
-    fee_payments = _subscription_payments(rng, subscriptions, ids, method, window)
-    payments = _merge_payments(order_payments, fee_payments, first_ids.payment)
-    return {
-        "customers": customers,
-        "subscriptions": subscriptions,
-        "orders": orders,
-        "order_items": items,
-        "order_discounts": order_discounts,
-        "payments": payments,
-        "support_tickets": tickets,
-        "churn_events": churn_events,
-    }
-
-
-def _next_plan(rng, plan: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """One plan change: up one plan (70%, always from Starter) or down one (always from Plus)."""
-    top = len(c.PLANS) - 1
-    up = ((rng.random(len(plan)) < c.UPGRADE_SHARE) | (plan == 0)) & (plan < top)
-    return np.where(up, plan + 1, plan - 1), up
-
-
-def _subscriptions(rng, ids, segment, spells: Spells, churned, first_id) -> Columns:
-    """Plan history: `new` at signup, up to two upgrades/downgrades inside the first spell, the churn cancelling
-    the current row, and a `reactivation` row at a slightly higher price."""
-    n = len(ids)
-    first_len = spells.first_days
-    plan0 = choose_rows(rng, np.array([c.FIRST_PLAN_WEIGHTS[s] for s in c.SEGMENTS])[segment])
-    has1 = (rng.random(n) < _per_segment(c.PLAN_CHANGE_CHANCE)[segment]) & (first_len >= 3)
-    offset_a = 1 + np.floor(rng.random(n) * (first_len - 1)).astype(np.int64)
-    offset_b = 1 + np.floor(rng.random(n) * (first_len - 1)).astype(np.int64)
-    has2 = has1 & (rng.random(n) < c.SECOND_CHANGE_CHANCE) & (offset_a != offset_b)
-    offset1 = np.where(has2, np.minimum(offset_a, offset_b), offset_a)
-    offset2 = np.maximum(offset_a, offset_b)
-    plan1, up1 = _next_plan(rng, plan0)
-    plan2, up2 = _next_plan(rng, plan1)
-    last_plan = np.select([has2, has1], [plan2, plan1], plan0)
-    prices = np.array(c.PLAN_PRICES)
-    uplift = _uniform(rng, np.full(n, c.REACTIVATION_PRICE_UPLIFT[0]), np.full(n, c.REACTIVATION_PRICE_UPLIFT[1]))
-    nat = np.datetime64("NaT", "D")
-    first_end = np.where(churned, spells.first_stop, nat)
-    start1 = spells.signup + calendar.days(offset1)
-    start2 = spells.signup + calendar.days(offset2)
-    change = np.array([str(t) for t in c.ChangeType])  # new, upgrade, downgrade, reactivation
-    slots = {
-        "start_date": np.stack(
-            [spells.signup, start1, start2, np.where(spells.reactivated, spells.react, nat)], axis=1
-        ),
-        "end_date": np.stack(
-            [np.where(has1, start1, first_end), np.where(has2, start2, first_end), first_end, np.full(n, nat)], axis=1
-        ),
-        "plan": np.stack([plan0, plan1, plan2, last_plan], axis=1),
-        "price": np.stack(
-            [prices[plan0], prices[plan1], prices[plan2], np.round(prices[last_plan] * uplift, 2)], axis=1
-        ),
-        "change": np.stack([np.zeros(n, int), np.where(up1, 1, 2), np.where(up2, 1, 2), np.full(n, 3)], axis=1),
-        "owner": np.repeat(np.arange(n)[:, None], 4, axis=1),
-    }
-    valid = np.stack([np.ones(n, bool), has1, has2, spells.reactivated], axis=1)
-    rows = {key: value[valid] for key, value in slots.items()}
-    end = rows["end_date"]
+def _subscriptions(history: History, ids, window: Window, first_id: int) -> Columns:
+    rows = history.subscriptions
+    keep = rows["start"] <= window.end_day
+    rows = {key: value[keep] for key, value in rows.items()}
+    order = np.lexsort((rows["start"], rows["owner"]))
+    rows = {key: value[order] for key, value in rows.items()}
+    end = np.where(rows["end"] > window.end_day, np.datetime64("NaT"), rows["end"]).astype("datetime64[D]")
     return {
         "id": first_id + np.arange(len(end)),
         "customer_id": ids[rows["owner"]],
         "plan_type": np.array(c.PLAN_NAMES)[rows["plan"]],
         "subscription_price": rows["price"],
-        "start_date": rows["start_date"],
+        "seats": rows["seats"],
+        "start_date": rows["start"],
         "end_date": end,
         "status": np.where(np.isnat(end), str(c.SubscriptionStatus.ACTIVE), str(c.SubscriptionStatus.CANCELLED)),
-        "change_type": change[rows["change"]],
+        "change_type": np.array([str(t) for t in c.ChangeType])[rows["change"]],
     }
 
 
-def _tickets(rng, ids, spells: Spells, owner, category, hours, window: Window, first_id) -> Columns:
-    """Tickets placed inside the active spells; a ticket not resolved by the window's end stays open (null)."""
-    day = spells.random_days(rng, owner)
-    created = calendar.at_time(day, calendar.seconds_of_day(rng, len(owner), BUSINESS_HOURS))
-    resolved = created + np.rint(hours * 3600).astype("timedelta64[s]")
-    resolved = np.where(resolved < window.stop_day.astype("datetime64[s]"), resolved, np.datetime64("NaT", "s"))
-    order = np.lexsort((created, owner))
+def _churn_events(history: History, ids, window: Window, first_id: int) -> Columns:
+    rows = history.churn
+    keep = rows["day"] <= window.end_day
+    order = np.lexsort((rows["day"][keep], rows["owner"][keep]))
+    pick = lambda key: rows[key][keep][order]  # noqa: E731
     return {
-        "id": first_id + np.arange(len(owner)),
-        "customer_id": ids[owner][order],
-        "ticket_category": np.array(c.TICKET_CATEGORIES)[category][order],
-        "created_at": created[order],
-        "resolved_at": resolved[order],
+        "id": first_id + np.arange(int(keep.sum())),
+        "customer_id": ids[pick("owner")],
+        "churn_date": pick("day"),
+        "churn_reason": np.array(c.CHURN_REASONS)[pick("reason")],
+        "churn_type": np.where(pick("involuntary"), "involuntary", "voluntary"),
     }
 
 
-def _attempts(rng, owner, when, stop_day, window_stop) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """First attempts at `when`, 97% successful; a failure is retried once 2-5 days later if that is still inside
-    the spell (`stop_day`). Returns (index into the attempts' source rows, time, success)."""
-    n = len(owner)
-    success = rng.random(n) < c.PAYMENT_SUCCESS
-    retry_when = when + calendar.days(rng.integers(c.RETRY_DAYS[0], c.RETRY_DAYS[1] + 1, n)).astype("timedelta64[s]")
-    retried = ~success & (retry_when.astype("datetime64[D]") < np.minimum(stop_day, window_stop))
-    retry_ok = rng.random(n) < c.PAYMENT_SUCCESS
-    source = np.concatenate([np.arange(n), np.flatnonzero(retried)])
-    times = np.concatenate([when, retry_when[retried]])
-    ok = np.concatenate([success, retry_ok[retried]])
-    return source, times, ok
+def _tickets(history: History, ids, window: Window, first_id: int) -> Columns:
+    rows = history.tickets
+    stop = window.stop_day.astype("datetime64[s]")
+    keep = rows["created"] < stop
+    order = np.lexsort((rows["created"][keep], rows["owner"][keep]))
+    pick = lambda key: rows[key][keep][order]  # noqa: E731
+    created = pick("created")
+    resolved = created + np.rint(pick("hours") * 3600).astype("timedelta64[s]")
+    return {
+        "id": first_id + np.arange(len(created)),
+        "customer_id": ids[pick("owner")],
+        "ticket_category": np.array(c.TICKET_CATEGORIES)[pick("category")],
+        "priority": np.array(c.TICKET_PRIORITIES)[pick("priority")],
+        "created_at": created,
+        "resolved_at": np.where(resolved < stop, resolved, np.datetime64("NaT", "s")),
+    }
 
 
-def _orders(rng, ids, segment, spells: Spells, catalogue: Catalogue, method, window: Window, first_ids: FirstIds):
-    """Orders inside the active spells (plus monthly expansion upsells), their items, discounts and payments."""
-    n = len(ids)
-    low, high = _ranged(segment, c.ORDERS_PER_CUSTOMER)
-    purchases = uniform_int(rng, low, high)
-    owner = np.repeat(np.arange(n), purchases)
-    offset = np.floor(rng.random(len(owner)) * spells.active_days[owner]).astype(np.int64)
-    kind = np.zeros(len(owner), dtype=np.int64)
+def _pick_weighted(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """One column per row of `weights` (rows need not be normalised) from one uniform per row."""
+    cumulative = np.cumsum(weights, axis=1)
+    return np.minimum((cumulative <= (u * cumulative[:, -1])[:, None]).sum(axis=1), weights.shape[1] - 1)
 
-    expanding = rng.random(n) < _per_segment(c.EXPANSION_SHARE)[segment]
-    upsells = np.where(expanding, rng.integers(c.EXPANSION_ORDERS[0], c.EXPANSION_ORDERS[1] + 1, n), 0)
-    upsell_owner = np.repeat(np.arange(n), upsells)
-    first_offset = np.floor(rng.random(n) * spells.active_days)[upsell_owner].astype(np.int64)
-    position = np.arange(len(upsell_owner)) - np.repeat(np.cumsum(upsells) - upsells, upsells)
-    upsell_offset = first_offset + c.EXPANSION_INTERVAL_DAYS * position
-    inside = upsell_offset < spells.active_days[upsell_owner]
-    owner = np.concatenate([owner, upsell_owner[inside]])
-    offset = np.concatenate([offset, upsell_offset[inside]])
-    kind = np.concatenate([kind, np.ones(int(inside.sum()), dtype=np.int64)])
 
-    day = spells.day_at(owner, offset)
-    when = calendar.at_time(day, calendar.seconds_of_day(rng, len(owner), BUSINESS_HOURS))
-    order = np.lexsort((when, owner))
-    owner, day, when, kind = owner[order], day[order], when[order], kind[order]
+def _orders(seed, history: History, ids, segment, catalogue: Catalogue, window: Window, first_ids: FirstIds):
+    """Orders of the history inside the window, their items (hashed by the order), discounts and payments."""
+    rows = history.orders
+    keep = rows["when"] < window.stop_day.astype("datetime64[s]")
+    order = np.lexsort((rows["when"][keep], rows["owner"][keep]))
+    owner, when, kind, key = (rows[name][keep][order] for name in ("owner", "when", "kind", "key"))
     m = len(owner)
     order_ids = first_ids.order + np.arange(m)
+    h = lambda stream, k: hashed_uniform(seed, stream, k)  # noqa: E731
 
-    # Items: categories by segment preference, then a product of that category.
-    lines = weighted_choice(rng, c.ITEMS_PER_ORDER, c.ITEMS_PER_ORDER_WEIGHTS, m).astype(np.int64)
+    lines = 1 + _pick_weighted(h("order-lines", key), np.tile(np.array(c.ITEMS_PER_ORDER_WEIGHTS), (m, 1)))
     line_order = np.repeat(np.arange(m), lines)
+    line_key = key[line_order] * 8 + (np.arange(len(line_order)) - np.repeat(np.cumsum(lines) - lines, lines))
     preference = np.zeros((len(c.SEGMENTS), len(c.PRODUCT_CATEGORIES)))
     for s_index, s in enumerate(c.SEGMENTS):
         for category, weight in c.CATEGORY_PREFERENCE[s].items():
             preference[s_index, c.PRODUCT_CATEGORIES.index(category)] = weight
-    line_category = choose_rows(rng, preference[segment[owner[line_order]]])
+    line_segment = segment[owner[line_order]]
+    line_category = _pick_weighted(h("line-category", line_key), preference[line_segment])
     by_category = np.argsort(catalogue.product_category, kind="stable")
     counts = np.bincount(catalogue.product_category, minlength=len(c.PRODUCT_CATEGORIES))
     starts = np.cumsum(counts) - counts
-    pick = starts[line_category] + np.floor(rng.random(len(line_order)) * counts[line_category]).astype(np.int64)
+    pick = starts[line_category] + np.floor(h("line-product", line_key) * counts[line_category]).astype(np.int64)
     product_index = by_category[pick]
-    quantity = weighted_choice(rng, c.QUANTITIES, c.QUANTITY_WEIGHTS, len(line_order)).astype(np.int64)
+    low, high = (np.array([c.QUANTITY_RANGE[s][i] for s in c.SEGMENTS])[line_segment] for i in (0, 1))
+    quantity = low + np.floor(h("line-quantity", line_key) ** 2 * (high - low + 1)).astype(np.int64)
     subtotal_cents = quantity * catalogue.product_price_cents[product_index]
     items = {
         "id": first_ids.item + np.arange(len(line_order)),
@@ -666,13 +467,14 @@ def _orders(rng, ids, segment, spells: Spells, catalogue: Catalogue, method, win
     }
     items_cents = np.bincount(line_order, weights=subtotal_cents, minlength=m).astype(np.int64)
 
-    # A discount only inside its window; among several open codes, a random one.
+    day = when.astype("datetime64[D]")
     covering = (catalogue.discount_start[None, :] <= day[:, None]) & (day[:, None] <= catalogue.discount_end[None, :])
-    takes = covering.any(axis=1) & (rng.random(m) < c.DISCOUNT_TAKE_UP)
-    chosen = np.argmax(rng.random(covering.shape) * covering, axis=1)
-    discount_cents = np.where(takes, np.rint(items_cents * catalogue.discount_percent[chosen] / 100.0), 0).astype(
-        np.int64
-    )
+    takes = covering.any(axis=1) & (h("discount-take", key) < c.DISCOUNT_TAKE_UP)
+    n_codes = len(catalogue.discount_percent)
+    lottery = h("discount-pick", (key[:, None] * 64 + np.arange(n_codes)[None, :]).ravel()).reshape(m, n_codes)
+    chosen = np.argmax(lottery * covering, axis=1)
+    discount_cents = np.where(takes, np.rint(items_cents * catalogue.discount_percent[chosen] / 100.0), 0)
+    discount_cents = discount_cents.astype(np.int64)
     discounted = np.flatnonzero(takes)
     order_discounts = {"order_id": order_ids[discounted], "discount_id": chosen[discounted] + 1}
     total_cents = items_cents - discount_cents
@@ -685,59 +487,48 @@ def _orders(rng, ids, segment, spells: Spells, catalogue: Catalogue, method, win
         "order_type": np.where(kind == 1, str(c.OrderType.EXPANSION), str(c.OrderType.PURCHASE)),
     }
 
-    # One payment per order a few minutes later (same day), retried once when it fails.
+    # One charge a few minutes after the order; a decline is retried once within the hour (same day).
+    method = history.method[owner]
+    decline = np.array(c.DECLINE_RATE_BY_METHOD)[method] * _per_segment(c.DECLINE_SEGMENT_FACTOR)[segment[owner]]
+    paid_at = when + np.floor(h("order-pay-delay", key) * 600).astype("timedelta64[s]")
     day_end = day.astype("datetime64[s]") + np.timedelta64(SECONDS_PER_DAY - 1, "s")
-    paid_at = np.minimum(when + rng.integers(0, 600, m).astype("timedelta64[s]"), day_end)
-    source, times, ok = _attempts(rng, owner, paid_at, spells.stop_of(owner, day), window.stop_day)
+    paid_at = np.minimum(paid_at, day_end)
+    first_ok = h("order-pay", key) >= decline
+    retry = np.flatnonzero(~first_ok)
+    retry_at = np.minimum(paid_at[retry] + np.timedelta64(3600, "s"), day_end[retry])
+    source = np.concatenate([np.arange(m), retry])
     payments = {
         "customer_id": ids[owner][source],
-        "order_id": order_ids[source],
+        "order_id": order_ids[source].astype(float),
         "subscription_id": np.full(len(source), np.nan),
         "payment_amount": (total_cents / 100.0)[source],
-        "payment_date": times,
-        "payment_method": np.array(c.PAYMENT_METHODS)[method[owner][source]],
-        "success": ok,
+        "payment_date": np.concatenate([paid_at, retry_at]),
+        "payment_method": np.array(c.PAYMENT_METHODS)[method[source]],
+        "success": np.concatenate([first_ok, h("order-pay-retry", key[retry]) < c.ORDER_RETRY_SUCCESS]),
     }
     return orders, items, order_discounts, payments
 
 
-def _subscription_payments(rng, subscriptions: Columns, ids, method, window: Window) -> Columns:
-    """The monthly fee of every subscription row, billed on its start day's day-of-month until it ends."""
-    start = subscriptions["start_date"]
-    end = subscriptions["end_date"]
-    stop = np.where(np.isnat(end), window.stop_day, end)
-    start_month = start.astype("datetime64[M]")
-    bills = (stop.astype("datetime64[M]") - start_month).astype(np.int64) + 1
-    row = np.repeat(np.arange(len(start)), bills)
-    k = np.arange(len(row)) - np.repeat(np.cumsum(bills) - bills, bills)
-    month = start_month[row] + k.astype("timedelta64[M]")
-    month_day0 = month.astype("datetime64[D]")
-    month_length = ((month + ONE_MONTH).astype("datetime64[D]") - month_day0).astype(np.int64)
-    day_of_month = (start - start_month.astype("datetime64[D]")).astype(np.int64)[row]
-    bill_day = month_day0 + calendar.days(np.minimum(day_of_month, month_length - 1))
-    keep = bill_day < stop[row]
-    row, bill_day = row[keep], bill_day[keep]
-    when = calendar.at_time(bill_day, calendar.seconds_of_day(rng, len(row), BILLING_HOURS))
-    source, times, ok = _attempts(rng, row, when, stop[row], window.stop_day)
-    customer_id = subscriptions["customer_id"][row][source]
-    customer_index = np.searchsorted(ids, customer_id)
+def _fee_payments(history: History, ids, subscriptions: Columns, window: Window) -> Columns:
+    """The monthly fee attempts inside the window, each tied to the subscription row it pays for."""
+    rows = history.payments
+    keep = rows["when"] < window.stop_day.astype("datetime64[s]")
+    owner, when = rows["owner"][keep], rows["when"][keep]
+    customer_id = ids[owner]
+    # The row of the same customer that started last on or before the charge's day.
+    span = np.int64(1 << 20)
+    day = when.astype("datetime64[D]").astype(np.int64)
+    row_key = subscriptions["customer_id"].astype(np.int64) * span + subscriptions["start_date"].astype(np.int64)
+    row = np.searchsorted(row_key, customer_id.astype(np.int64) * span + day, side="right") - 1
     return {
         "customer_id": customer_id,
-        "order_id": np.full(len(source), np.nan),
-        "subscription_id": subscriptions["id"][row][source].astype(float),
-        "payment_amount": subscriptions["subscription_price"][row][source],
-        "payment_date": times,
-        "payment_method": np.array(c.PAYMENT_METHODS)[method[customer_index]],
-        "success": ok,
+        "order_id": np.full(len(owner), np.nan),
+        "subscription_id": subscriptions["id"][row].astype(float),
+        "payment_amount": rows["amount"][keep],
+        "payment_date": when,
+        "payment_method": np.array(c.PAYMENT_METHODS)[history.method[owner]],
+        "success": rows["success"][keep],
     }
-
-
-def nullable_ids(values: np.ndarray) -> np.ndarray:
-    """Float ids with NaN for "none" as an object column of ints and None (drivers, COPY included, take it as is)."""
-    out = np.full(len(values), None, dtype=object)
-    present = ~np.isnan(values)
-    out[present] = values[present].astype(np.int64).tolist()
-    return out
 
 
 def _merge_payments(order_payments: Columns, fee_payments: Columns, first_id: int) -> Columns:
@@ -748,6 +539,37 @@ def _merge_payments(order_payments: Columns, fee_payments: Columns, first_id: in
     for key in ("order_id", "subscription_id"):
         merged[key] = nullable_ids(merged[key])
     return {"id": first_id + np.arange(len(order)), **merged}
+
+
+def generate_customer_shard(
+    *,
+    seed: int,
+    rng: np.random.Generator,
+    pools: PeoplePools,
+    ids: np.ndarray,
+    signups: Signups,
+    window: Window,
+    catalogue: Catalogue,
+    first_ids: FirstIds,
+    shard_size: int = SHARD_SIZE,
+) -> dict[str, Columns]:
+    """All customer-level tables of the customers `ids` (their signups already drawn), keyed by table name."""
+    history = simulate(seed=seed, ids=ids, segment=signups.segment, signup=signups.day, months=window.months)
+    subscriptions = _subscriptions(history, ids, window, first_ids.subscription)
+    orders, items, order_discounts, order_payments = _orders(
+        seed, history, ids, signups.segment, catalogue, window, first_ids
+    )
+    fee_payments = _fee_payments(history, ids, subscriptions, window)
+    return {
+        "customers": _customers(rng, pools, ids, signups, shard_size),
+        "subscriptions": subscriptions,
+        "orders": orders,
+        "order_items": items,
+        "order_discounts": order_discounts,
+        "payments": _merge_payments(order_payments, fee_payments, first_ids.payment),
+        "support_tickets": _tickets(history, ids, window, first_ids.ticket),
+        "churn_events": _churn_events(history, ids, window, first_ids.churn),
+    }
 
 
 # --- The whole dataset ---------------------------------------------------------------------------------------------
@@ -762,19 +584,28 @@ class TableBatch:
     customers_done: int
 
 
-def generate_hopify(
-    *, seed: int, scale: float = c.DEFAULT_SCALE, end_date: dt.date = c.DEFAULT_END_DATE, shard_size: int = SHARD_SIZE
-) -> Iterator[TableBatch]:
-    """Yield the whole dataset as table batches: reference tables first, then customer shards with their histories."""
+def _check_scale(scale: float) -> None:
     if not 0 < scale <= c.MAX_SCALE:
         raise ValueError(f"scale must be in (0, {c.MAX_SCALE:g}], got {scale}")
+
+
+def generate_hopify(
+    *,
+    seed: int,
+    scale: float = c.DEFAULT_SCALE,
+    end_date: dt.date = c.DEFAULT_END_DATE,
+    start_date: dt.date | None = None,
+    shard_size: int = SHARD_SIZE,
+) -> Iterator[TableBatch]:
+    """Yield the whole dataset as table batches: reference tables first, then customer shards with their histories.
+
+    The window runs from `start_date`'s month (default: 36 months before the end) to `end_date`."""
+    _check_scale(scale)
     streams = Streams(seed)
-    window = Window(end_date=end_date)
-    plan = acquisition_plan(streams.generator("plan"), window=window, scale=scale)
+    window = Window(end_date=end_date, start_date=start_date)
+    funnel = generate_funnel(seed=seed, months=window.months, scale=scale)
     products = generate_products(streams.generator("products"))
     discounts = generate_discounts(streams.generator("discounts"), window=window)
-    signups = generate_signups(streams.generator("signups"), plan=plan, window=window)
-    total = len(signups.day)
     yield TableBatch("products", products, 0)
     yield TableBatch("locations", generate_locations(), 0)
     yield TableBatch(
@@ -783,15 +614,9 @@ def generate_hopify(
         0,
     )
     yield TableBatch("discounts", discounts, 0)
-    yield TableBatch(
-        "marketing_campaigns",
-        generate_campaigns(streams.generator("campaigns"), plan=plan, window=window, scale=scale),
-        0,
-    )
-    yield TableBatch(
-        "marketing_spend", generate_marketing_spend(streams.generator("spend"), window=window, scale=scale), 0
-    )
-    yield TableBatch("web_traffic", generate_web_traffic(streams.generator("web_traffic"), plan=plan, scale=scale), 0)
+    yield TableBatch("marketing_campaigns", generate_campaigns(seed=seed, funnel=funnel, window=window, scale=scale), 0)
+    yield TableBatch("marketing_spend", generate_marketing_spend(funnel), 0)
+    yield TableBatch("web_traffic", generate_web_traffic(funnel), 0)
 
     category_index = np.array([c.PRODUCT_CATEGORIES.index(cat) for cat in products["category"]])
     catalogue = Catalogue(
@@ -802,26 +627,28 @@ def generate_hopify(
         discount_percent=discounts["discount_percent"],
     )
     pools = build_people_pools(seed=streams.python_seed("people-pools"))
+    counts = customer_counts(seed=seed, funnel=funnel, window=window)
     first_ids = FirstIds()
-    for shard_number, (start, stop) in enumerate(shard_bounds(total, shard_size)):
-        shard_signups = Signups(
-            day=signups.day[start:stop], segment=signups.segment[start:stop], source=signups.source[start:stop]
-        )
+    for shard_number, (start, stop) in enumerate(shard_bounds(int(counts.sum()), shard_size)):
         tables = generate_customer_shard(
-            streams.generator("customers", shard_number),
-            pools,
+            seed=seed,
+            rng=streams.generator("customers", shard_number),
+            pools=pools,
             ids=np.arange(start + 1, stop + 1),
-            signups=shard_signups,
+            signups=signups_between(seed=seed, funnel=funnel, counts=counts, window=window, start=start, stop=stop),
             window=window,
             catalogue=catalogue,
             first_ids=first_ids,
+            shard_size=shard_size,
         )
         first_ids = first_ids.advance(tables)
         for table in SHARD_TABLES:
             yield TableBatch(table, tables[table], stop)
 
 
-def planned_customers(*, seed: int, scale: float, end_date: dt.date) -> int:
-    """How many customers a seed will create (the plan alone; cheap)."""
-    window = Window(end_date=end_date)
-    return int(acquisition_plan(Streams(seed).generator("plan"), window=window, scale=scale).customers.sum())
+def planned_customers(*, seed: int, scale: float, end_date: dt.date, start_date: dt.date | None = None) -> int:
+    """How many customers a seed will create (the funnel alone; cheap)."""
+    _check_scale(scale)
+    window = Window(end_date=end_date, start_date=start_date)
+    funnel = generate_funnel(seed=seed, months=window.months, scale=scale)
+    return int(customer_counts(seed=seed, funnel=funnel, window=window).sum())

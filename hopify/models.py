@@ -11,6 +11,7 @@ from .constants import (
     REVENUE_TYPES,
     SEGMENTS,
     TICKET_CATEGORIES,
+    TICKET_PRIORITIES,
     WEB_CHANNELS,
     ChangeType,
     OrderType,
@@ -36,6 +37,7 @@ CATEGORY_CHOICES = _choices(PRODUCT_CATEGORIES)
 REVENUE_TYPE_CHOICES = _choices(REVENUE_TYPES)
 WEB_CHANNEL_CHOICES = _choices(WEB_CHANNELS)
 PERIOD_CHOICES = _choices(TargetPeriod)
+PRIORITY_CHOICES = _choices(TICKET_PRIORITIES)
 
 
 def money(help_text: str, *, digits: int = 12, **kwargs) -> models.DecimalField:
@@ -96,7 +98,10 @@ class Subscription(models.Model):
         help_text="`active` only for the current row of a live customer, `cancelled` otherwise.",
     )
     change_type = models.CharField(
-        max_length=12, choices=CHANGE_TYPE_CHOICES, help_text="new, upgrade, downgrade or reactivation."
+        max_length=12, choices=CHANGE_TYPE_CHOICES, help_text="signup, upgrade, downgrade or reactivation."
+    )
+    seats = models.PositiveIntegerField(
+        default=1, help_text="Seats (stores, staff) billed on this row; the price is the plan's price per seat x seats."
     )
 
     class Meta:
@@ -269,6 +274,12 @@ class SupportTicket(models.Model):
         choices=TICKET_CATEGORY_CHOICES,
         help_text="Billing, Technical, Onboarding, Account Access or General Inquiry.",
     )
+    priority = models.CharField(
+        max_length=8,
+        choices=PRIORITY_CHOICES,
+        default="normal",
+        help_text="urgent, high, normal or low; urgent tickets are resolved fastest.",
+    )
     created_at = models.DateTimeField(db_index=True, help_text="When the ticket was opened (UTC).")
     resolved_at = models.DateTimeField(null=True, blank=True, help_text="When it was resolved; null if still open.")
 
@@ -295,7 +306,13 @@ class ChurnEvent(models.Model):
     churn_reason = models.CharField(
         max_length=20,
         choices=CHURN_REASON_CHOICES,
-        help_text="Too expensive, Switched provider, Lack of features, Poor support or Other.",
+        help_text="Too expensive, Switched provider, Lack of features, Poor support, Other or Payment failed.",
+    )
+    churn_type = models.CharField(
+        max_length=12,
+        choices=[("voluntary", "voluntary"), ("involuntary", "involuntary")],
+        default="voluntary",
+        help_text="voluntary (the customer cancelled) or involuntary (the fee could not be collected after dunning).",
     )
 
     class Meta:
@@ -372,6 +389,9 @@ class MarketingSpend(models.Model):
     id = models.AutoField(primary_key=True, db_column="spend_id")
     segment = models.CharField(max_length=12, choices=SEGMENT_CHOICES, help_text="Segment the budget targets.")
     month = models.DateField(help_text="First day of the month.")
+    year_month = models.CharField(
+        max_length=7, default="", help_text="The month as YYYY-MM text (the original's form)."
+    )
     monthly_budget = money("Budget for that month and segment, in dollars.", digits=14)
 
     class Meta:
@@ -389,6 +409,7 @@ class WebTraffic(models.Model):
 
     id = models.AutoField(primary_key=True, db_column="traffic_id")
     traffic_date = models.DateField(help_text="First day of the month.")
+    month = models.CharField(max_length=7, default="", help_text="The month as YYYY-MM text (the original's form).")
     source_channel = models.CharField(
         max_length=12, choices=WEB_CHANNEL_CHOICES, help_text="Paid Search, Social Media or Organic."
     )

@@ -47,7 +47,7 @@ class SubscriptionFactory(HopifyFactory):
     start_date = factory.LazyAttribute(lambda o: o.customer.signup_date)
     end_date = None
     status = "active"
-    change_type = "new"
+    change_type = "signup"
 
 
 class ChurnEventFactory(HopifyFactory):

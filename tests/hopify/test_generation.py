@@ -1,4 +1,5 @@
-"""The pure hopify generator: plan, determinism, shard independence, spells and the monthly billing."""
+"""The pure hopify generator: the funnel, churn as a hazard, expansion, payments, support, the end-date
+invariance, determinism and the benchmark files. Checked on a pure numpy run (no database) at a small scale."""
 
 import datetime as dt
 import re
@@ -9,23 +10,12 @@ import pytest
 
 from hopify import constants as c
 from hopify.benchmarks import BenchmarkFileError, read_benchmarks
-from hopify.generation import (
-    Spells,
-    Window,
-    _subscription_payments,
-    acquisition_plan,
-    choose_rows,
-    generate_campaigns,
-    generate_hopify,
-    generate_products,
-    generate_web_traffic,
-    planned_customers,
-)
-from simkit.rng import Streams
+from hopify.generation import Window, generate_hopify, generate_products, planned_customers
 
 HOPIFY_SOURCES = Path(__file__).resolve().parents[2] / "hopify"
 # numpy deprecates unit-less date arithmetic (an error in a future release): the generator must not rely on it.
 pytestmark = pytest.mark.filterwarnings("error::DeprecationWarning:hopify.*")
+SEGMENTS = ("SMB", "Mid-Market", "Enterprise")
 
 
 def collect(**kwargs) -> dict[str, dict[str, np.ndarray]]:
@@ -51,45 +41,183 @@ def same_tables(a, b) -> bool:
     return True
 
 
-def test_window_is_36_calendar_months_ending_at_the_end_date():
+@pytest.fixture(scope="module")
+def company():
+    """A quarter-size company (about 18,000 customers): enough customers for per-segment rates."""
+    return collect(seed=7, scale=0.25)
+
+
+def segment_of(tables, customer_id):
+    customers = tables["customers"]
+    return customers["customer_segment"][np.searchsorted(customers["id"], customer_id)]
+
+
+def active_mrr(tables, day):
+    """Per customer id (index), MRR of the subscription rows current on `day`."""
+    subs = tables["subscriptions"]
+    live = (subs["start_date"] <= day) & (np.isnat(subs["end_date"]) | (subs["end_date"] > day))
+    return np.bincount(subs["customer_id"][live], weights=subs["subscription_price"][live],
+                       minlength=len(tables["customers"]["id"]) + 1)  # fmt: skip
+
+
+def monthly_churn(tables) -> dict[str, np.ndarray]:
+    """Per segment, churn events of each month over customers active the day before it, in percent."""
+    months = Window(end_date=c.DEFAULT_END_DATE).months[1:]
+    segment = np.concatenate([[""], tables["customers"]["customer_segment"]])
+    churn_day = tables["churn_events"]["churn_date"]
+    churn_segment = segment[tables["churn_events"]["customer_id"]]
+    rates = {s: [] for s in SEGMENTS}
+    for month in months:
+        first = month.astype("datetime64[D]")
+        active = active_mrr(tables, first - 1) > 0
+        inside = (churn_day >= first) & (churn_day < (month + 1).astype("datetime64[D]"))
+        for s in SEGMENTS:
+            rates[s].append(100 * np.sum(inside & (churn_segment == s)) / np.sum(active & (segment == s)))
+    return {s: np.array(v) for s, v in rates.items()}
+
+
+def test_window_is_36_calendar_months_ending_at_the_end_date_or_from_a_start_date():
     window = Window(end_date=dt.date(2025, 6, 30))
     assert len(window.months) == 36
     assert window.start_day == np.datetime64("2022-07-01")
     assert window.stop_day == np.datetime64("2025-07-01")
+    assert len(Window(end_date=dt.date(2025, 12, 31), start_date=dt.date(2022, 7, 1)).months) == 42
 
 
-def test_plan_ranges_by_month_and_scale():
-    window = Window(end_date=dt.date(2025, 6, 30))
-    for seed in range(5):
-        plan = acquisition_plan(Streams(seed).generator("plan"), window=window, scale=1.0)
-        moy = plan.months.astype(np.int64) % 12 + 1
-        summer = plan.customers[np.isin(moy, c.SUMMER_MONTHS)]
-        holiday = plan.customers[np.isin(moy, c.HOLIDAY_MONTHS)]
-        assert summer.min() >= 1_200 and summer.max() <= 1_800
-        assert holiday.min() >= 2_200 and holiday.max() <= 3_000
-        april = plan.customers[moy == 4]
-        assert np.all((april <= 2_300) | (april >= 3_000))
-        assert np.array_equal(plan.spring_fired, (moy == 4) & (plan.customers >= 3_000))
-    # About 74,000 customers at scale 1 (36 months averaging ~2,050).
-    assert 70_000 < planned_customers(seed=42, scale=1.0, end_date=c.DEFAULT_END_DATE) < 78_000
-    assert planned_customers(seed=42, scale=0.01, end_date=c.DEFAULT_END_DATE) < 1_000
+def test_funnel_signups_never_exceed_mqls_and_follow_them_and_spend_drives_leads(company):
+    traffic, spend = company["web_traffic"], company["marketing_spend"]
+    months = np.unique(traffic["traffic_date"])
+    mqls = np.array([traffic["mqls"][traffic["traffic_date"] == m].sum() for m in months])
+    leads = np.array([traffic["leads"][traffic["traffic_date"] == m].sum() for m in months])
+    budget = np.array([spend["monthly_budget"][spend["month"] == m].sum() for m in months])
+    signup_month = company["customers"]["signup_date"].astype("datetime64[M]").astype("datetime64[D]")
+    signups = np.array([(signup_month == m).sum() for m in months])
+    assert np.all(signups <= mqls)
+    assert np.corrcoef(mqls, signups)[0, 1] >= 0.6
+    assert np.corrcoef(budget, leads)[0, 1] >= 0.5
+    # CAC = budget / new customers, ordered by segment.
+    customer_segment = company["customers"]["customer_segment"]
+    cac = [spend["monthly_budget"][spend["segment"] == s].sum() / np.sum(customer_segment == s) for s in SEGMENTS]
+    assert cac[0] < cac[1] < cac[2]
+    assert len(months) == 36 and set(traffic["month"].tolist()) == {str(m)[:7] for m in months}
 
 
-def test_same_seed_same_data_and_another_seed_other_data():
-    first = collect(seed=7, scale=0.01)
-    assert same_tables(first, collect(seed=7, scale=0.01))
-    assert not same_tables(first, collect(seed=8, scale=0.01))
+def test_monthly_churn_per_segment_is_near_its_default_and_level_across_the_window(company):
+    rates = monthly_churn(company)
+    for segment, target in (("SMB", 2.7), ("Mid-Market", 1.1), ("Enterprise", 1.7)):
+        assert abs(rates[segment].mean() - target) <= 0.4, (segment, rates[segment].mean())
+        first, last = rates[segment][:12].mean(), rates[segment][-12:].mean()
+        assert abs(first - last) <= 0.3 * max(first, last), (segment, first, last)
 
 
-def test_shard_size_never_changes_customer_streams_count():
-    # Shards are fixed-size by design; a different shard size is a different (still valid) dataset, but the
-    # reference tables and the customers' signups do not depend on it.
-    small = collect(seed=3, scale=0.01, shard_size=100)
-    large = collect(seed=3, scale=0.01)
-    for table in ("products", "discounts", "marketing_campaigns", "marketing_spend", "web_traffic"):
-        assert same_tables({table: small[table]}, {table: large[table]})
-    assert small["customers"]["signup_date"].tolist() == large["customers"]["signup_date"].tolist()
-    assert np.array_equal(np.diff(small["payments"]["id"]), np.ones(len(small["payments"]["id"]) - 1))
+def test_churned_customers_had_more_tickets_and_failed_payments_per_month(company):
+    ids = company["customers"]["id"]
+    n = len(ids) + 1
+    churned = np.zeros(n, bool)
+    churned[company["churn_events"]["customer_id"]] = True
+    subs = company["subscriptions"]
+    end = np.where(np.isnat(subs["end_date"]), np.datetime64("2025-07-01"), subs["end_date"])
+    months = np.bincount(subs["customer_id"], weights=(end - subs["start_date"]).astype(float), minlength=n) / 30.44
+    tickets = np.bincount(company["support_tickets"]["customer_id"], minlength=n)
+    pay = company["payments"]
+    failed = np.bincount(pay["customer_id"], weights=~pay["success"], minlength=n)
+    segment = np.concatenate([[""], company["customers"]["customer_segment"]])
+    for s in SEGMENTS:  # within a segment: segments differ in ticket rates and in churn
+        has = (months >= 1) & (segment == s)
+        for counts in (tickets, failed):
+            rate = counts / np.maximum(months, 1)
+            assert rate[has & churned].mean() > 1.15 * rate[has & ~churned].mean(), s
+    # Both kinds of churn, each with its reasons.
+    events = company["churn_events"]
+    assert set(events["churn_reason"][events["churn_type"] == "involuntary"].tolist()) == {"Payment failed"}
+    assert set(events["churn_reason"][events["churn_type"] == "voluntary"].tolist()) == set(c.CHURN_REASONS[:5])
+
+
+def test_enterprise_keeps_revenue_best_and_expands_past_100_percent(company):
+    start, end = active_mrr(company, np.datetime64("2024-06-30")), active_mrr(company, np.datetime64("2025-06-30"))
+    segment = np.concatenate([[""], company["customers"]["customer_segment"]])
+    grr, nrr = {}, {}
+    for s in SEGMENTS:
+        base = (start > 0) & (segment == s)
+        grr[s] = np.minimum(start, end)[base].sum() / start[base].sum()
+        nrr[s] = end[base].sum() / start[base].sum()
+    assert grr["Enterprise"] > grr["Mid-Market"] > grr["SMB"]
+    assert nrr["Enterprise"] > 1.0 > nrr["SMB"]
+
+
+def test_order_sizes_rise_with_segment_and_declines_differ_by_method(company):
+    orders = company["orders"]
+    segment = segment_of(company, orders["customer_id"])
+    means = [orders["total_amount"][segment == s].mean() for s in SEGMENTS]
+    assert means[0] < means[1] < means[2]
+    pay = company["payments"]
+    first_fee = pay["subscription_id"] != None  # noqa: E711 (object column of ints and None)
+    decline = {m: 1 - pay["success"][first_fee & (pay["payment_method"] == m)].mean() for m in c.PAYMENT_METHODS}
+    assert decline["Card"] > decline["Hop Pay"]
+
+
+def test_onboarding_tickets_come_in_the_first_weeks_and_enterprise_is_resolved_fastest(company):
+    tickets = company["support_tickets"]
+    customers = company["customers"]
+    signup = customers["signup_date"][np.searchsorted(customers["id"], tickets["customer_id"])]
+    onboarding = tickets["ticket_category"] == "Onboarding"
+    age = (tickets["created_at"].astype("datetime64[D]") - signup).astype(int)
+    assert np.median(age[onboarding]) <= 14 and np.mean(age[onboarding] <= 31) >= 0.75
+    done = ~np.isnat(tickets["resolved_at"])
+    hours = (tickets["resolved_at"] - tickets["created_at"]).astype(float) / 3600
+    segment = segment_of(company, tickets["customer_id"])
+    medians = [np.median(hours[done & (segment == s)]) for s in SEGMENTS]
+    assert medians[0] > medians[1] > medians[2]
+    smb = hours[done & (segment == "SMB")]
+    assert np.percentile(smb, 99) > 5 * np.median(smb)  # a heavy tail, not a uniform box
+    urgent = np.median(hours[done & (tickets["priority"] == "urgent")])
+    assert urgent < np.median(hours[done & (tickets["priority"] == "low")])
+
+
+def test_nothing_before_signup_or_inside_a_churn_gap(company):
+    customers = company["customers"]
+    for table, column in (("payments", "payment_date"), ("orders", "order_date"), ("support_tickets", "created_at")):
+        rows = company[table]
+        signup = customers["signup_date"][np.searchsorted(customers["id"], rows["customer_id"])]
+        assert np.all(rows[column].astype("datetime64[D]") >= signup), table
+
+
+def _before(tables, table, column, day, drop=("id",)):
+    rows = tables[table]
+    keep = rows[column] < day
+    return {name: values[keep].tolist() for name, values in rows.items() if name not in drop}
+
+
+def test_a_later_end_date_leaves_every_row_before_the_old_end_date_as_it_was():
+    start = dt.date(2022, 7, 1)
+    short = collect(seed=3, scale=0.03, end_date=dt.date(2025, 6, 30), start_date=start)
+    long = collect(seed=3, scale=0.03, end_date=dt.date(2025, 12, 31), start_date=start)
+    day = np.datetime64("2025-07-01")
+    assert len(long["customers"]["id"]) > len(short["customers"]["id"])
+    assert _before(short, "customers", "signup_date", day, ()) == _before(long, "customers", "signup_date", day, ())
+    for table, column in (("orders", "order_date"), ("support_tickets", "created_at"), ("churn_events", "churn_date")):
+        drop = ("id", "resolved_at")
+        assert _before(short, table, column, day, drop) == _before(long, table, column, day, drop), table
+    drop = ("id", "subscription_id", "order_id")
+    assert _before(short, "payments", "payment_date", day, drop) == _before(long, "payments", "payment_date", day, drop)
+    for tables in (short, long):  # rows that ended before the old end date
+        subs = tables["subscriptions"]
+        subs["closed"] = np.where(np.isnat(subs["end_date"]), np.datetime64("2999-01-01"), subs["end_date"])
+    assert _before(short, "subscriptions", "closed", day) == _before(long, "subscriptions", "closed", day)
+    spend_short, spend_long = short["marketing_spend"], long["marketing_spend"]
+    n = len(spend_short["id"])
+    assert spend_short["monthly_budget"].tolist() == spend_long["monthly_budget"][:n].tolist()
+    assert (
+        short["web_traffic"]["mqls"].tolist() == long["web_traffic"]["mqls"][: len(short["web_traffic"]["id"])].tolist()
+    )
+
+
+def test_same_seed_same_data_another_seed_other_data_and_the_plan_counts_customers():
+    a = collect(seed=5, scale=0.01)
+    assert same_tables(a, collect(seed=5, scale=0.01))
+    assert not same_tables(a, collect(seed=6, scale=0.01))
+    assert planned_customers(seed=5, scale=0.01, end_date=c.DEFAULT_END_DATE) == len(a["customers"]["id"])
+    assert same_tables(a, collect(seed=5, scale=0.01, shard_size=10_000))
 
 
 def test_no_wall_clock_in_the_app_sources():
@@ -111,61 +239,6 @@ def test_products_are_80_named_in_7_categories_priced_20_to_500():
     assert not any(name.startswith("Static Product") for name in products["name"])
 
 
-def test_campaigns_match_the_plan_and_web_traffic_rates_stay_in_range():
-    window = Window(end_date=dt.date(2025, 6, 30))
-    plan = acquisition_plan(Streams(1).generator("plan"), window=window, scale=1.0)
-    campaigns = generate_campaigns(np.random.default_rng(0), plan=plan, window=window, scale=1.0)
-    names = campaigns["campaign_name"].tolist()
-    # July 2022 to June 2025: four summers touch the window (2022 and 2025 partly), three holiday seasons.
-    assert sum(name.startswith("Summer Sale") for name in names) == 4
-    assert sum(name.startswith("Black Friday") for name in names) == 3
-    assert sum(name.startswith("Spring") for name in names) == int(plan.spring_fired.sum())
-    assert np.all(campaigns["start_date"] >= window.start_day) and np.all(campaigns["end_date"] <= window.end_day)
-    traffic = generate_web_traffic(np.random.default_rng(0), plan=plan, scale=1.0)
-    assert len(traffic["id"]) == 24 * 3
-    rate = traffic["leads"] / traffic["visitors"]
-    assert rate.min() >= 0.019 and rate.max() <= 0.051
-    mql = traffic["mqls"] / traffic["leads"]
-    assert mql.min() >= 0.19 and mql.max() <= 0.41
-
-
-def test_choose_rows_follows_row_weights():
-    rng = np.random.default_rng(0)
-    weights = np.tile([[0.0, 1.0, 3.0]], (40_000, 1))
-    picks = choose_rows(rng, weights)
-    assert set(picks.tolist()) == {1, 2}
-    assert abs((picks == 2).mean() - 0.75) < 0.01
-
-
-def test_spells_map_active_days_around_the_gap():
-    signup = np.array(["2024-01-01", "2024-01-01"], dtype="datetime64[D]")
-    first_stop = np.array(["2024-01-11", "2024-02-01"], dtype="datetime64[D]")
-    react = np.array(["2024-03-01", "NaT"], dtype="datetime64[D]")
-    spells = Spells(signup, first_stop, react, np.datetime64("2024-03-06"))
-    assert spells.active_days.tolist() == [15, 31]
-    owner = np.array([0, 0, 0, 1])
-    days = spells.day_at(owner, np.array([0, 9, 10, 30]))
-    assert days.astype(str).tolist() == ["2024-01-01", "2024-01-10", "2024-03-01", "2024-01-31"]
-
-
-def test_monthly_fees_bill_each_month_until_the_row_ends():
-    window = Window(end_date=dt.date(2024, 6, 30))
-    subscriptions = {
-        "id": np.array([1, 2]),
-        "customer_id": np.array([1, 2]),
-        "subscription_price": np.array([29.0, 299.0]),
-        "start_date": np.array(["2024-01-31", "2024-03-15"], dtype="datetime64[D]"),
-        "end_date": np.array(["2024-04-15", "NaT"], dtype="datetime64[D]"),
-    }
-    fees = _subscription_payments(np.random.default_rng(0), subscriptions, np.array([1, 2]), np.array([0, 1]), window)
-    first_attempts = fees["payment_date"].astype("datetime64[D]")
-    by_sub = {sid: sorted(d for s, d in zip(fees["subscription_id"], first_attempts, strict=True) if s == sid)
-              for sid in (1.0, 2.0)}  # fmt: skip
-    # Jan 31 bills on the last day of shorter months; the row ending Apr 15 is not billed after that.
-    assert [str(d) for d in by_sub[1.0]][:3] == ["2024-01-31", "2024-02-29", "2024-03-31"]
-    assert len([d for d in by_sub[2.0] if str(d).endswith("-15")]) == 4  # Mar, Apr, May, Jun
-
-
 def test_shipped_benchmarks_have_33_rows_in_three_periods():
     columns = read_benchmarks()
     assert len(columns["id"]) == 33
@@ -178,7 +251,7 @@ def test_shipped_benchmarks_have_33_rows_in_three_periods():
     [
         ("1,Customer,SMB,Churn Rate,abc,desc,monthly", "line 2, column target_value: 'abc' is not a number"),
         ("1,Customer,Small,Churn Rate,4,desc,monthly", "line 2, column segment: 'Small' is not one of"),
-        ("1,Customer,SMB,Churn Rate,4,desc,Monthly", "line 2, column target_period: 'Monthly' is not one of"),
+        ("1,Customer,SMB,Churn Rate,4,desc,weekly", "line 2, column target_period: 'weekly' is not one of"),
         ("x,Customer,SMB,Churn Rate,4,desc,monthly", "line 2, column benchmark_id: 'x' is not a whole number"),
         ("1,Customer,SMB,,4,desc,monthly", "line 2, column metric_name: is empty"),
         ("1,Customer,SMB,Churn Rate,4,desc", "line 2: expected 7 columns"),

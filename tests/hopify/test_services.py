@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 
 from core.validation import foreign_key_orphans
-from hopify.constants import DEFAULT_END_DATE, HOLIDAY_MONTHS, SUMMER_MONTHS, ChangeType, SubscriptionStatus
-from hopify.generation import Window, acquisition_plan
+from hopify.constants import DEFAULT_END_DATE, ChangeType, SubscriptionStatus
+from hopify.funnel import generate_funnel
+from hopify.generation import Window
 from hopify.models import (
     Benchmark,
     ChurnEvent,
@@ -21,7 +22,6 @@ from hopify.models import (
     Subscription,
     SupportTicket,
 )
-from simkit.rng import Streams
 
 from .conftest import HOPIFY_DATABASES, SMALL_SCALE
 
@@ -36,22 +36,27 @@ def customers():
 
 
 def gaps():
-    """customer_id -> (churn_date, reactivation start or None)."""
-    react = dict(
+    """customer_id -> [(churn_date, the reactivation after it or None), ...] in date order."""
+    react = collections.defaultdict(list)
+    for cid, day in (
         Subscription.objects.using(DB)
         .filter(change_type=ChangeType.REACTIVATION)
+        .order_by("start_date")
         .values_list("customer_id", "start_date")
-    )
-    return {
-        cid: (day, react.get(cid)) for cid, day in ChurnEvent.objects.using(DB).values_list("customer_id", "churn_date")
-    }
+    ):
+        react[cid].append(day)
+    out = collections.defaultdict(list)
+    for cid, day in ChurnEvent.objects.using(DB).order_by("churn_date").values_list("customer_id", "churn_date"):
+        later = [r for r in react[cid] if r > day]
+        out[cid].append((day, later[0] if later else None))
+    return out
 
 
 def in_gap(customer_id, day, churn_gaps) -> bool:
-    if customer_id not in churn_gaps:
-        return False
-    churn_day, react_day = churn_gaps[customer_id]
-    return day >= churn_day and (react_day is None or day < react_day)
+    return any(
+        day >= churn_day and (react_day is None or day < react_day)
+        for churn_day, react_day in churn_gaps.get(customer_id, ())
+    )
 
 
 def test_report_counts_every_table(seeded_hopify):
@@ -101,18 +106,19 @@ def test_subscriptions_tell_one_story_per_customer():
     assert set(history) == set(customers())
     for cid, rows in history.items():
         active = [row for row in rows if row["status"] == SubscriptionStatus.ACTIVE]
-        churned, react_day = churn_gaps.get(cid, (None, None))
-        live = churned is None or react_day is not None
+        spells = churn_gaps.get(cid, [])
+        live = not spells or spells[-1][1] is not None
         assert len(active) == (1 if live else 0), cid
         if live:
             assert active[0] is rows[-1] and rows[-1]["end_date"] is None
-        assert rows[0]["change_type"] == ChangeType.NEW
+        assert rows[0]["change_type"] == ChangeType.SIGNUP
+        churn_days = [day for day, _ in spells]
         for previous, current in zip(rows, rows[1:], strict=False):
             if current["change_type"] == ChangeType.REACTIVATION:
-                assert previous["end_date"] == churned
+                assert previous["end_date"] in churn_days
             else:
                 assert current["start_date"] == previous["end_date"]  # each row starts when the previous ends
-        if churned is not None:
+        for churned in churn_days:
             # The churn cancels the subscription current on its date: one row ends exactly then, none spans it.
             ending = [row for row in rows if row["end_date"] == churned]
             assert len(ending) == 1 and ending[0]["status"] == SubscriptionStatus.CANCELLED
@@ -123,15 +129,18 @@ def test_subscriptions_tell_one_story_per_customer():
 
 
 def test_reactivation_comes_30_to_180_days_after_churn_at_a_higher_price():
-    churned = dict(ChurnEvent.objects.using(DB).values_list("customer_id", "churn_date"))
+    churned = collections.defaultdict(list)
+    for cid, day in ChurnEvent.objects.using(DB).values_list("customer_id", "churn_date"):
+        churned[cid].append(day)
     reactivations = list(Subscription.objects.using(DB).filter(change_type=ChangeType.REACTIVATION).values_list(
-        "customer_id", "start_date", "subscription_price", "plan_type"
+        "customer_id", "start_date", "subscription_price", "plan_type", "seats"
     ))  # fmt: skip
     assert reactivations
     prices = {"Starter": 29, "Basic": 79, "Standard": 299, "Advanced": 399, "Plus": 2000}
-    for cid, start, price, plan in reactivations:
-        assert 30 <= (start - churned[cid]).days <= 180
-        assert Decimal(prices[plan]) < price <= Decimal(prices[plan]) * Decimal("1.15") + Decimal("0.01")
+    for cid, start, price, plan, seats in reactivations:
+        assert 30 <= min((start - day).days for day in churned[cid] if day < start) <= 180
+        list_price = Decimal(prices[plan]) * seats
+        assert list_price < price <= list_price * Decimal("1.15") + Decimal("0.01")
 
 
 def test_order_totals_equal_items_minus_discounts_and_discounts_sit_inside_their_windows():
@@ -164,31 +173,26 @@ def test_payments_follow_their_orders_and_subscriptions():
     assert set(paid) == set(orders)  # one payment per order, plus at most one retry
     assert max(paid.values()) == 2
     success_rate = Payment.objects.using(DB).filter(success=True).count() / Payment.objects.using(DB).count()
-    assert 0.95 < success_rate < 0.99
+    assert 0.90 < success_rate < 0.99  # declines by method and segment, and the dunning retries that fail again
 
 
-def test_segment_mix_is_60_30_10_within_two_points():
+def test_segment_mix_comes_from_the_funnel_and_varies_by_month():
     counts = collections.Counter(segment for _, segment in customers().values())
     total = sum(counts.values())
-    for segment, share in (("SMB", 0.60), ("Mid-Market", 0.30), ("Enterprise", 0.10)):
-        assert abs(counts[segment] / total - share) <= 0.02
+    for segment, share in (("SMB", 0.64), ("Mid-Market", 0.27), ("Enterprise", 0.09)):
+        assert abs(counts[segment] / total - share) <= 0.05
+    by_month = collections.Counter((day.year, day.month, segment) for day, segment in customers().values())
+    shares = {by_month[(y, m, "SMB")] / sum(by_month[(y, m, s)] for s in ("SMB", "Mid-Market", "Enterprise"))
+              for (y, m, _) in by_month}  # fmt: skip
+    assert max(shares) - min(shares) > 0.03  # not a fixed split every month
 
 
-def test_churn_rate_is_highest_for_smb_and_lowest_for_enterprise():
-    counts = collections.Counter(segment for _, segment in customers().values())
-    churned = collections.Counter(ChurnEvent.objects.using(DB).values_list("customer__customer_segment", flat=True))
-    rate = {segment: churned[segment] / counts[segment] for segment in counts}
-    assert rate["SMB"] > rate["Mid-Market"] > rate["Enterprise"] > 0
-
-
-def test_monthly_acquisition_follows_the_plan_with_holiday_months_above_summer_months():
-    plan = acquisition_plan(Streams(42).generator("plan"), window=Window(end_date=END), scale=SMALL_SCALE)
+def test_monthly_acquisition_is_the_funnels_signups():
+    funnel = generate_funnel(seed=42, months=Window(end_date=END).months, scale=SMALL_SCALE)
     per_month = collections.Counter((day.year, day.month) for day, _ in customers().values())
-    planned = {(int(str(m)[:4]), int(str(m)[5:7])): count for m, count in zip(plan.months, plan.customers, strict=True)}
+    pairs = zip(funnel.months, funnel.customers, strict=True)
+    planned = {(int(str(m)[:4]), int(str(m)[5:7])): int(n) for m, n in pairs}
     assert per_month == planned
-    holiday = [count for (year, month), count in per_month.items() if month in HOLIDAY_MONTHS]
-    summer = [count for (year, month), count in per_month.items() if month in SUMMER_MONTHS]
-    assert min(holiday) > max(summer)
 
 
 def test_all_33_benchmarks_load_with_one_period_vocabulary():
@@ -199,14 +203,14 @@ def test_all_33_benchmarks_load_with_one_period_vocabulary():
 def test_one_lowercase_status_vocabulary():
     assert set(Subscription.objects.using(DB).values_list("status", flat=True)) == {"active", "cancelled"}
     assert set(Subscription.objects.using(DB).values_list("change_type", flat=True)) == {
-        "new", "upgrade", "downgrade", "reactivation",
+        "signup", "upgrade", "downgrade", "reactivation",
     }  # fmt: skip
     assert set(Order.objects.using(DB).values_list("order_type", flat=True)) == {"purchase", "expansion"}
 
 
 def test_tickets_open_only_when_unresolved_at_the_window_end():
     open_tickets = SupportTicket.objects.using(DB).filter(resolved_at=None)
-    cutoff = dt.datetime.combine(END, dt.time.min, tzinfo=dt.UTC) - dt.timedelta(days=6)
+    cutoff = dt.datetime.combine(END, dt.time.min, tzinfo=dt.UTC) - dt.timedelta(days=90)  # heavy tail, not weeks
     assert not open_tickets.filter(created_at__lt=cutoff).exists()
     resolved = SupportTicket.objects.using(DB).exclude(resolved_at=None).values_list("created_at", "resolved_at")
     assert all(created < done for created, done in resolved)
