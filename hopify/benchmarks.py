@@ -58,7 +58,7 @@ def _row_values(path: Path, line: int, row: dict) -> tuple:
         _fail(path, line, "target_value", f"{raw_value!r} is not a number")
     if not math.isfinite(target):
         _fail(path, line, "target_value", f"{raw_value!r} is not a finite number")
-    period = (row["target_period"] or "").strip()
+    period = (row["target_period"] or "").strip().lower()  # the original tool's file writes "Monthly"
     if period not in PERIOD_VALUES:
         _fail(path, line, "target_period", f"{period!r} is not one of {', '.join(PERIOD_VALUES)}")
     return (
@@ -86,15 +86,21 @@ def read_benchmarks(path: str | Path = DEFAULT_BENCHMARKS) -> dict[str, np.ndarr
     except (OSError, UnicodeDecodeError) as exc:
         raise BenchmarkFileError(f"{path}: cannot read: {exc}") from None
     reader = csv.DictReader(text.splitlines())
-    header = tuple(name.strip() for name in reader.fieldnames or ())
-    if header != COLUMNS:
+    header = tuple(name.strip().lower() for name in reader.fieldnames or ())
+    numbered = header == COLUMNS[1:]  # the original tool's file has no benchmark_id: number the rows in file order
+    if numbered:
+        reader = csv.DictReader(text.splitlines()[1:], fieldnames=list(COLUMNS[1:]))
+    elif header != COLUMNS:
         missing = [name for name in COLUMNS if name not in header]
         detail = f"missing {', '.join(missing)}" if missing else f"expected {','.join(COLUMNS)}"
         raise BenchmarkFileError(f"{path.name} line 1: bad header ({detail})")
-    reader.fieldnames = list(COLUMNS)
+    if not numbered:
+        reader.fieldnames = list(COLUMNS)
     rows, seen_ids, seen_targets = [], {}, {}
     for row in reader:
-        line = reader.line_num
+        line = reader.line_num + (1 if numbered else 0)
+        if numbered:
+            row = {"benchmark_id": str(len(rows) + 1), **row}
         if None in row or any(value is None for value in row.values()):
             raise BenchmarkFileError(f"{path.name} line {line}: expected {len(COLUMNS)} columns")
         values = _row_values(path, line, row)

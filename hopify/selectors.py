@@ -31,6 +31,8 @@ from .models import (
 
 SEGMENT_VALUES = [str(segment) for segment in SEGMENTS]
 # Metrics where a value below the target is the good side.
+# LTV = ARPU x gross margin / monthly churn (the benchmark file's definition).
+GROSS_MARGIN = 0.80
 LOWER_IS_BETTER = {"Churn Rate", "CAC", "Churned Customers", "Mean Resolution Hours"}
 KPI_UNITS = {
     "New Customers": "customers", "Active Customers": "customers", "Churned Customers": "customers",
@@ -236,7 +238,7 @@ def kpi_values(*, using: str | None = None, month: dt.date) -> dict[str, dict[st
             "GRR": _ratio(kept.get("kept_mrr", 0.0), kept.get("start_mrr", 0.0), 100.0),
             "NRR": _ratio(kept.get("end_mrr", 0.0), kept.get("start_mrr", 0.0), 100.0),
             "CAC": _ratio(_float(spend.get(segment)), new.get(segment, 0)),
-            "LTV": _ratio(arpu, churn_rate, 100.0) if arpu is not None and churn_rate else None,
+            "LTV": _ratio(arpu * GROSS_MARGIN, churn_rate, 100.0) if arpu is not None and churn_rate else None,
             "MQL Conversion": mql_conversion,
             "Mean Resolution Hours": None if mean_resolution is None else mean_resolution.total_seconds() / 3600,
         }

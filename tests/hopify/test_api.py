@@ -39,7 +39,7 @@ def test_kpis_of_a_month_and_segment_with_targets(client):
     page = get_json(client, "kpi-list", month="2025-03", segment="Enterprise")
     rows = {row["metric_name"]: row for row in page["results"]}
     assert page["count"] == 13 and {row["customer_segment"] for row in page["results"]} == {"Enterprise"}
-    assert rows["Churn Rate"]["target_value"] == 0.75 and rows["Churn Rate"]["target_period"] == "monthly"
+    assert rows["Churn Rate"]["target_value"] == 1.5 and rows["Churn Rate"]["target_period"] == "monthly"
     assert rows["LTV"]["target_period"] == "lifetime" and rows["ARR"]["target_period"] == "annual"
     assert rows["MRR"]["month"] == "2025-03-01"
     assert rows["ARR"]["value"] == pytest.approx(rows["MRR"]["value"] * 12)

@@ -277,3 +277,32 @@ def test_repeated_ids_and_bad_headers_are_refused(tmp_path):
         read_benchmarks(path)
     with pytest.raises(BenchmarkFileError, match="no such file"):
         read_benchmarks(tmp_path / "missing.csv")
+
+
+def test_the_original_tools_benchmark_file_loads_with_capitalised_periods_and_no_ids(tmp_path):
+    path = tmp_path / "benchmarks.csv"
+    path.write_text(
+        "metric_category,segment,metric_name,target_value,description,target_period\n"
+        "Customer,SMB,Churn Rate,4.0,Monthly churn,Monthly\n"
+        "Revenue,Enterprise,LTV,60000,Lifetime value,Lifetime\n"
+        "Revenue,Mid-Market,ARR,1500000,Annual recurring revenue,ANNUAL\n"
+    )
+    columns = read_benchmarks(path)
+    assert columns["id"].tolist() == [1, 2, 3]
+    assert columns["target_period"].tolist() == ["monthly", "lifetime", "annual"]
+    path.write_text(
+        "metric_category,segment,metric_name,target_value,description,target_period\nx,SMB,MRR,abc,d,Monthly\n"
+    )
+    with pytest.raises(BenchmarkFileError, match="line 2, column target_value"):
+        read_benchmarks(path)
+
+
+def test_shipped_benchmarks_are_one_coherent_plan():
+    columns = read_benchmarks()
+    rows = zip(columns["segment"], columns["metric_name"], columns["target_value"], strict=True)
+    target = {(s, m): v for s, m, v in rows}
+    for segment in SEGMENTS:
+        assert target[(segment, "ARR")] == 12 * target[(segment, "MRR")]
+        ltv = target[(segment, "ARPU")] * 0.80 / (target[(segment, "Churn Rate")] / 100)
+        assert abs(target[(segment, "LTV")] - ltv) <= 1
+    assert target[("SMB", "CAC")] < target[("Mid-Market", "CAC")] < target[("Enterprise", "CAC")]

@@ -59,7 +59,7 @@ def test_kpi_values_for_a_month(company):
     assert smb["MRR"] == pytest.approx(108.0)
     assert smb["ARR"] == pytest.approx(1296.0)
     assert smb["ARPU"] == pytest.approx(54.0)
-    assert smb["LTV"] == pytest.approx(108.0)  # ARPU / monthly churn
+    assert smb["LTV"] == pytest.approx(86.4)  # ARPU x 80% margin / monthly churn
     assert smb["CAC"] == pytest.approx(10_000.0)
     assert smb["MQL Conversion"] == pytest.approx(25.0)
     assert smb["Mean Resolution Hours"] == pytest.approx(24.0)
