@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import connections
 
 from core.teaching.exercises import Exercise, load_exercises
-from core.teaching.grading import compare, normalise_rows
+from core.teaching.grading import compare, normalise_rows, sort_key
 from core.teaching.readonly import QueryRefused, QueryResult, run_duckdb, run_readonly
 
 # Reference solutions and graded answers may take longer than a workbench query; a runaway one still stops.
@@ -64,7 +64,9 @@ def run_solution(exercise: Exercise, *, alias: str | None = None, dialect: str |
     except QueryRefused as exc:
         answer.error = str(exc)
         return answer
-    answer.columns, answer.rows = result.columns, normalise_rows(result.rows)
+    rows = normalise_rows(result.rows)
+    # Where order does not matter, the key lists rows in one canonical order: the same on every backend.
+    answer.columns, answer.rows = result.columns, rows if exercise.ordered else sorted(rows, key=sort_key)
     return answer
 
 

@@ -63,7 +63,7 @@ def rows_equal(expected: tuple, actual: tuple, tolerance: float) -> bool:
     )
 
 
-def _sort_key(row: tuple) -> tuple:
+def sort_key(row: tuple) -> tuple:
     # None first, then numbers, then text: any two normalised rows are comparable.
     return tuple((0, 0) if v is None else (1, float(v)) if _is_number(v) else (2, str(v)) for v in row)
 
@@ -114,7 +114,7 @@ def compare(
         ):
             return None
     else:
-        exp_sorted, act_sorted = sorted(expected, key=_sort_key), sorted(actual, key=_sort_key)
+        exp_sorted, act_sorted = sorted(expected, key=sort_key), sorted(actual, key=sort_key)
         if len(expected) == len(actual) and all(
             rows_equal(e, a, tolerance) for e, a in zip(exp_sorted, act_sorted, strict=False)
         ):
