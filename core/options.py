@@ -331,6 +331,14 @@ def check_distinct_paths(**paths) -> None:
         seen[resolved] = option
 
 
+def add_ranges_to_help(parser) -> None:
+    """Append each validated option's allowed range to its `--help` line, unless its help already states it."""
+    for action in parser._actions:
+        if isinstance(action.type, Validator) and action.help and "Allowed:" not in action.help:
+            allowed = action.type.help_range().replace("%", "%%")
+            action.help = f"{action.help.rstrip()} Allowed: {allowed}."
+
+
 def with_range(help_text: str, validator: Validator) -> str:
     """`help_text` followed by the validator's range, for `--help`."""
     return f"{help_text} Allowed: {validator.help_range()}."
@@ -373,7 +381,9 @@ class DatabaseUrl(Validator):
         return URL_FORMS
 
     def parse(self, text):
-        database_config(text)
+        config = database_config(text)
+        if config["ENGINE"].endswith("sqlite3") and str(config["NAME"]) == ":memory:":
+            raise OptionError(f"{_shown(text)} is a database in memory, gone when the command ends: name a file")
         return str(text).strip()
 
     def bad_values(self) -> list[str]:

@@ -157,7 +157,16 @@ def build_config(level: int, user: dict | None = None) -> dict:
         if not isinstance(user, dict):
             raise ConfigError("config file must hold a JSON object")
         _validate(user, preset)
+        reference = preset
         preset = deep_merge(preset, user, replace_open=False)
+        # The declared schema (types and ranges of every key, config_schema.RANGES) after the merge, so a value is
+        # checked together with the preset values it meets.
+        from .config_schema import check_config
+
+        problems = check_config(preset, reference)
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise ConfigError(problems[0] + more)
     _check_ranges(preset)
     return preset
 

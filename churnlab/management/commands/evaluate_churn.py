@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from churnlab.evaluation import DEFAULT_TEST_SIZE, DEFAULT_THRESHOLD, EvaluationError, evaluate_churn_model
 from churnlab.parquet import truth_dir_for
 from core.management.base import INTERRUPTED, OneLineErrorParser
-from core.options import InputFile, Number, Seed
+from core.options import InputFile, Number, Seed, add_ranges_to_help
 
 # Below 5% or above 95% held out, one side of the split has too few churners to train or to score.
 TEST_SIZE = Number(0.05, 0.95, open_=True, why="both sides of the split need churners")
@@ -22,6 +22,7 @@ class Command(BaseCommand):
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         parser.__class__ = OneLineErrorParser
+        add_ranges_to_help(parser)
         return parser
 
     def add_arguments(self, parser):
