@@ -62,5 +62,6 @@ DATASET = DatasetSpec(
     tiny_scale=0.004,
     plan=plan,
     generate_shard=generate_shard,
+    scaled_options=("customers",),
     max_scale=10_000.0,
 )

@@ -99,5 +99,6 @@ DATASET = DatasetSpec(
     generate_shard=generate_shard,
     follow_ups=("run_churn_pipeline",),
     renumbered=("usage_daily", "billing", "support"),
+    scaled_options=("customers",),
     max_scale=10_000.0,
 )

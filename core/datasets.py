@@ -52,6 +52,10 @@ class DatasetSpec:
     renumbered: tuple[str, ...] = ()
     # Tables the seed writes that the generator does not make (e.g. hopify's benchmark targets); digests skip them.
     extra_tables: tuple[str, ...] = ()
+    # What the domain's seed service can use beyond its own options: "to", "workers", "scheduler".
+    supports: tuple[str, ...] = ()
+    # The seed command's options that --scale sets when the user leaves them out (e.g. "customers").
+    scaled_options: tuple[str, ...] = ()
     min_scale: float = 0.001
     max_scale: float = 1000.0
     notes: tuple[str, ...] = field(default=())

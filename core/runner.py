@@ -149,6 +149,13 @@ def project_version() -> str:
         return "unknown"
 
 
+def executor_for(*, workers: int = 1, scheduler=None) -> str:
+    """The executor the options ask for: Dask with a scheduler, a process pool with workers > 1, else serial."""
+    if scheduler:
+        return "dask"
+    return "processes" if workers > 1 else "serial"
+
+
 def _check_workers(executor: str, workers: int) -> None:
     if executor not in EXECUTORS:
         raise RunnerError(f"unknown executor {executor!r}: use one of {', '.join(EXECUTORS)}")

@@ -115,5 +115,7 @@ DATASET = DatasetSpec(
     generate_shard=generate_shard,
     follow_ups=("calculate_rfm",),
     renumbered=("orders", "order_items"),
+    supports=("to", "workers", "scheduler"),
+    scaled_options=("customers",),
     max_scale=100_000.0,
 )

@@ -11,10 +11,14 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
+from core import datasets
 from core.databases import describe
 from core.loader import DEFAULT_BATCH_SIZE, bulk_load
 from core.progress import ProgressCallback, ProgressEvent, no_progress
 from core.reports import SeedReport
+from core.runner import executor_for, run
+from core.sinks import parse_target
+from core.sinks.database import DatabaseSink
 from core.validation import ParameterCheck, recovery_report
 
 from . import selectors
@@ -28,7 +32,6 @@ from .constants import (
     OrderStatus,
     Persona,
 )
-from .generation import generate_minicrm
 from .models import Customer, Order, OrderItem, Product, RFMScore
 
 MODEL_BY_TABLE = {model._meta.db_table: model for model in (Customer, Product, Order, OrderItem)}
@@ -46,20 +49,52 @@ def minicrm_seed(
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: ProgressCallback = no_progress,
     check_parameters: bool = False,
+    targets: list[str] | None = None,
+    workers: int = 1,
+    scheduler=None,
 ) -> SeedReport:
     """Generate the minicrm dataset and load it into `using` in one transaction (wiping it first with `reset`).
+
+    Runs through the dataset protocol (`core.runner.run`): `targets` are `--to` values (default: `using` only;
+    `db:` names `using`), `workers` a process pool, `scheduler` a Dask scheduler; the data is the same for all.
 
     With `check_parameters`, the report also compares each persona's realised orders/year, value/year and recency
     with Table 4.1 (a parameter-recovery report, 10% tolerance).
     """
     if customers < 1 or days < 1 or products < 1:
         raise ValueError("customers, days and products must be positive")
-    with bulk_load(using=using, batch_size=batch_size) as loader:
-        if reset:
-            loader.wipe("minicrm")
-        for batch in generate_minicrm(seed=seed, customers=customers, days=days, end_date=end_date, products=products):
-            loader.write(MODEL_BY_TABLE[batch.table], batch.columns)
-            progress(ProgressEvent("customers", batch.customers_done, customers, "customers"))
+    spec = datasets.get("minicrm")
+    plan = spec.plan(
+        seed=seed, options={"customers": customers, "days": days, "end_date": end_date, "products": products}
+    )
+    sinks = [
+        DatabaseSink(domain="minicrm", using=using, batch_size=batch_size, reset=reset, guard=False)
+        if target.strip() == "db:"
+        else parse_target(target, domain="minicrm", batch_size=batch_size, reset=reset)
+        for target in (targets or ["db:"])
+    ]
+
+    def shard_progress(event: ProgressEvent) -> None:
+        done = min(event.done * plan.shard_size, customers)
+        progress(ProgressEvent("customers", done, customers, "customers"))
+
+    result = run(
+        spec,
+        plan,
+        sinks,
+        executor=executor_for(workers=workers, scheduler=scheduler),
+        workers=workers,
+        scheduler=scheduler,
+        progress=shard_progress,
+    )
+    if not any(isinstance(sink, DatabaseSink) and sink.using == using for sink in sinks):
+        return SeedReport(
+            domain="minicrm",
+            database=", ".join(sink.describe() for sink in sinks),
+            seed=seed,
+            rows=result.rows,
+            seconds=result.seconds,
+        )
     personas = selectors.customer_persona_counts(using=using)
     details = [
         "  customers per persona: "
@@ -74,8 +109,8 @@ def minicrm_seed(
         domain="minicrm",
         database=describe(using),
         seed=seed,
-        rows=loader.stats.rows,
-        seconds=loader.stats.seconds,
+        rows=result.rows,
+        seconds=result.seconds,
         details=details,
     )
 

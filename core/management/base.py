@@ -17,7 +17,13 @@ from django.db.utils import Error as DatabaseError
 
 from core.databases import DatabaseTargetError, describe, domain_database, ensure_migrated
 from core.loader import DEFAULT_BATCH_SIZE, commit_count
-from core.options import MAX_BATCH_SIZE, DatabaseUrl, Integer, OutputFile, Seed, add_ranges_to_help, with_range
+from core.management.dataset_options import (
+    DatasetRunError,
+    add_dataset_arguments,
+    prepare_dataset_options,
+    writes_configured_database,
+)
+from core.options import MAX_BATCH_SIZE, DatabaseUrl, Integer, OutputFile, Seed, with_range
 from core.progress import ProgressEvent
 from core.reports import SeedReport
 
@@ -60,6 +66,9 @@ NON_SHAPING_OPTIONS = {
     "verbosity", "settings", "pythonpath", "traceback", "no_color", "force_color", "skip_checks", "seed", "reset",
     "batch_size", "database_url", "interactive", "report_json", "verbose",
 }  # fmt: skip
+
+# The dataset-protocol options (core.management.dataset_options) never change the data either.
+NON_SHAPING_OPTIONS |= {"workers", "scheduler", "to"}
 
 
 class OneLineErrorParser(CommandParser):
@@ -120,7 +129,6 @@ class DomainCommand(BaseCommand):
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         parser.__class__ = OneLineErrorParser
-        add_ranges_to_help(parser)
         return parser
 
     def add_arguments(self, parser):
@@ -177,6 +185,14 @@ class DomainCommand(BaseCommand):
 
 class SeedCommand(DomainCommand):
     """Options and guards every `seed_*` command shares. Subclasses implement `seed()` by calling one service."""
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        # --scale (unless the command has its own), --workers, --scheduler, --to: after the command's own options.
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        self._own_options = {action.dest for action in parser._actions}
+        add_dataset_arguments(parser, domain=self.domain)
+        self._dataset_defaults = {action.dest: action.default for action in parser._actions}
+        return parser
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
@@ -237,8 +253,10 @@ class SeedCommand(DomainCommand):
         return f"interrupted: nothing was written, {name} is as it was (the seed was rolled back)"
 
     def handle(self, *args, **options):
+        prepare_dataset_options(self, options)
         alias = self.target_database(options)
-        self.guard_existing_data(alias, options)
+        if writes_configured_database(options):
+            self.guard_existing_data(alias, options)
         self._alias, self._commits_before = alias, commit_count(alias)
         with self.progress(options) as progress:
             try:
@@ -247,6 +265,8 @@ class SeedCommand(DomainCommand):
                 raise CommandError(
                     f"seeding {describe(alias)} failed and was rolled back: {str(exc).splitlines()[0]}"
                 ) from None
+            except DatasetRunError as exc:  # a target or executor failing mid-run (a full disk, a lost scheduler)
+                raise CommandError(f"seeding failed and nothing was kept: {str(exc).splitlines()[0]}") from None
         self.write_lines(report.lines(), options)
         if options.get("report_json"):
             write_report_json(report, options["report_json"])

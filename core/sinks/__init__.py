@@ -36,6 +36,9 @@ class Sink:
     def check(self) -> None:
         """Raise SinkError when the target cannot be written; called before anything is generated."""
 
+    def precheck(self) -> None:
+        """Like check() but creating nothing: for a command's option checks, before any work starts."""
+
     def open(self, contract: Sequence) -> None:
         self.contract = tuple(contract)
         self.by_table = {table.table: table for table in self.contract}
@@ -65,6 +68,19 @@ def writable_folder(folder: Path, *, what: str) -> Path:
     if not os.access(folder, os.W_OK | os.X_OK):
         raise SinkError(f"the {what} folder {folder} is not writable")
     return folder
+
+
+def creatable_folder(folder: Path, *, what: str) -> None:
+    """SinkError unless `folder` exists and is writable, or could be created (its nearest existing parent is a
+    writable folder). Creates nothing."""
+    folder = Path(folder).absolute()
+    probe = folder
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir():
+        raise SinkError(f"cannot create the {what} folder {folder}: {probe} is not a folder")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise SinkError(f"the {what} folder {folder} cannot be written ({probe} is not writable)")
 
 
 def replace_into_place(partial: Path, final: Path) -> None:

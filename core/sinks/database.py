@@ -23,13 +23,17 @@ def _generation_ddl(connection) -> str:
     )
 
 
-def ensure_generation_table(*, using: str) -> None:
-    """Create the generation table if missing (outside the load: MySQL commits on DDL)."""
+def ensure_generation_table(*, using: str) -> bool:
+    """Create the generation table if missing (outside the load: MySQL commits on DDL). False where it cannot be:
+    MySQL inside an outer transaction (a test case), where the DDL would commit that transaction."""
     from django.db import connections
 
     connection = connections[using]
+    if connection.vendor == "mysql" and connection.in_atomic_block:
+        return GENERATION_TABLE in connection.introspection.table_names()
     with connection.cursor() as cursor:
         cursor.execute(_generation_ddl(connection))
+    return True
 
 
 def read_generation(*, using: str) -> dict | None:
@@ -86,6 +90,7 @@ class DatabaseSink(Sink):
         self.reset = reset
         self.guard = guard
         self.loader = None
+        self.recordable = False
         self._stack: ExitStack | None = None
 
     def describe(self) -> str:
@@ -99,10 +104,10 @@ class DatabaseSink(Sink):
         from core.databases import DatabaseTargetError, describe, domain_database, ensure_migrated
 
         try:
-            if self.using is None:
+            if self.using is None:  # a URL or the configured alias: connect, create and migrate it
                 self.using = domain_database(self.domain, database_url=self.database_url)
-            ensure_migrated(self.using, self.domain)
-            ensure_generation_table(using=self.using)
+                ensure_migrated(self.using, self.domain)
+            self.recordable = ensure_generation_table(using=self.using)
         except DatabaseTargetError as exc:
             raise SinkError(str(exc)) from None
         except DatabaseError as exc:
@@ -136,7 +141,8 @@ class DatabaseSink(Sink):
         )
         if self.reset:
             self.loader.wipe(self.domain)
-            self._delete_generations()
+            if self.recordable:
+                self._delete_generations()
 
     def _delete_generations(self) -> None:
         quote = self.loader.connection.ops.quote_name
@@ -167,7 +173,7 @@ class DatabaseSink(Sink):
             )
 
     def commit(self, generation: dict | None = None) -> None:
-        if generation is not None:
+        if generation is not None and getattr(self, "recordable", False):
             self.record(generation)
         stack, self._stack = self._stack, None
         stack.close()

@@ -10,7 +10,7 @@ import contextlib
 import json
 from pathlib import Path
 
-from core.sinks import PARTIAL, Sink, SinkError, remove_partial, replace_into_place, writable_folder
+from core.sinks import PARTIAL, Sink, SinkError, creatable_folder, remove_partial, replace_into_place, writable_folder
 
 GENERATION_FILE = "synthbiz_generation.json"
 GENERATION_KEY = "synthbiz_generation"
@@ -34,6 +34,9 @@ class _PerTableFiles(Sink):
 
     def check(self) -> None:
         writable_folder(self.folder, what=self.what)
+
+    def precheck(self) -> None:
+        creatable_folder(self.folder, what=self.what)
 
     def final_path(self, table: str) -> Path:
         return self.folder / f"{table}{self.suffix}"
@@ -186,6 +189,11 @@ class DuckDBSink(Sink):
         except ImportError:
             raise SinkError("the duckdb target needs the duckdb package (pip install duckdb)") from None
         writable_folder(self.path.parent if str(self.path.parent) else Path("."), what="duckdb")
+        if self.path.is_dir():
+            raise SinkError(f"the duckdb target {self.path} is a folder, not a file")
+
+    def precheck(self) -> None:
+        creatable_folder(self.path.parent, what="duckdb")
         if self.path.is_dir():
             raise SinkError(f"the duckdb target {self.path} is a folder, not a file")
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.sinks import PARTIAL, Sink, SinkError, remove_partial, replace_into_place, writable_folder
+from core.sinks import PARTIAL, Sink, SinkError, creatable_folder, remove_partial, replace_into_place, writable_folder
 
 DIALECTS = ("sqlite", "mysql", "postgres")
 ROWS_PER_INSERT = 500
@@ -168,6 +168,11 @@ class SqlDumpSink(Sink):
 
     def check(self) -> None:
         writable_folder(self.path.parent if str(self.path.parent) else Path("."), what="sql")
+        if self.path.is_dir():
+            raise SinkError(f"the sql target {self.path} is a folder, not a file")
+
+    def precheck(self) -> None:
+        creatable_folder(self.path.parent, what="sql")
         if self.path.is_dir():
             raise SinkError(f"the sql target {self.path} is a folder, not a file")
 

@@ -21,10 +21,12 @@ SIZE_OPTIONS = ("scale", "customers", "count")
 
 def _sizing(command_name: str, scale: float) -> dict:
     """The size option of one seed command at `scale`: its own --scale, else its count option scaled."""
-    parser = load_command_class(_app_of(command_name), command_name).create_parser("manage.py", command_name)
+    command = load_command_class(_app_of(command_name), command_name)
+    parser = command.create_parser("manage.py", command_name)
     defaults = {action.dest: action.default for action in parser._actions}
+    own = getattr(command, "_own_options", defaults)  # not the --scale every seed command gets from SeedCommand
     for name in SIZE_OPTIONS:
-        if name in defaults:
+        if name in defaults and name in own:
             if name == "scale":
                 return {"scale": scale}
             return {name: max(1, round(defaults[name] * scale))} if scale != 1 else {}

@@ -73,4 +73,7 @@ class Command(SeedCommand):
             batch_size=options["batch_size"],
             progress=progress,
             check_parameters=options["verbosity"] >= 2,
+            targets=options["to"],
+            workers=options["workers"],
+            scheduler=options["scheduler"],
         )
