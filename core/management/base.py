@@ -23,7 +23,7 @@ from core.management.dataset_options import (
     prepare_dataset_options,
     writes_configured_database,
 )
-from core.options import MAX_BATCH_SIZE, DatabaseUrl, Integer, OutputFile, Seed, with_range
+from core.options import MAX_BATCH_SIZE, DatabaseUrl, Integer, OutputFile, Seed, add_ranges_to_help, with_range
 from core.progress import ProgressEvent
 from core.reports import SeedReport
 
@@ -129,6 +129,7 @@ class DomainCommand(BaseCommand):
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         parser.__class__ = OneLineErrorParser
+        add_ranges_to_help(parser)
         return parser
 
     def add_arguments(self, parser):
