@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 from django.apps import apps
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 LEVELS = {
     1: "basics: SELECT, WHERE, ORDER BY",
@@ -74,11 +74,13 @@ class Exercise(BaseModel):
     def _one_paragraph(cls, value: str) -> str:
         return " ".join(value.split())
 
-    @model_validator(mode="after")
-    def _id_names_level(self):
-        if int(self.id.split("-")[1]) != self.level:
-            raise ValueError(f"id {self.id} names level {self.id.split('-')[1]} but level is {self.level}")
-        return self
+    @field_validator("level")
+    @classmethod
+    def _id_names_level(cls, level: int, info: ValidationInfo) -> int:
+        exercise_id = info.data.get("id")
+        if exercise_id and int(exercise_id.split("-")[1]) != level:
+            raise ValueError(f"id {exercise_id} names level {exercise_id.split('-')[1]} but level is {level}")
+        return level
 
     @property
     def prefix(self) -> str:
