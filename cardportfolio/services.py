@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
@@ -14,7 +13,8 @@ import numpy as np
 from django.db import connections
 
 from core.databases import describe
-from core.loader import DEFAULT_BATCH_SIZE, bulk_load, sqlite_pragma
+from core.files import StagedFiles, move_into_place, remove_stale_temporaries, temporary_path
+from core.loader import DEFAULT_BATCH_SIZE, bulk_load, commit_count, sqlite_pragma
 from core.progress import ProgressCallback, ProgressEvent, no_progress
 from core.reports import SeedReport
 
@@ -55,7 +55,8 @@ class ParquetSink:
 
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.partial = self.path.with_name(self.path.name + ".partial")
+        remove_stale_temporaries(self.path)  # left by a run that was killed (core.files)
+        self.partial = temporary_path(self.path)
         self.schema = pa.schema(
             [
                 ("transaction_id", pa.string()),
@@ -99,7 +100,7 @@ class ParquetSink:
 
     def commit(self) -> None:
         self.writer.close()
-        os.replace(self.partial, self.path)
+        move_into_place(self.partial, self.path)
 
     def abort(self) -> None:
         self.writer.close()
@@ -174,6 +175,10 @@ def cardportfolio_seed(
     columns = generate_customer_columns(seed=seed, customers=customers, as_of=as_of)
     details = [""]
     sink = ParquetSink(parquet_path) if transactions and parquet_path else None
+    # The CSV is written under a temporary name too and moved into place with the Parquet file after the commit.
+    csv_file = StagedFiles()
+    csv_temporary = csv_file.path(csv_path) if csv_path else None
+    committed_before = commit_count(using)
     approved = total = 0
     try:
         with (
@@ -183,7 +188,7 @@ def cardportfolio_seed(
             larger_sqlite_page_cache(using),
             bulk_load(using=using, batch_size=batch_size) as loader,
         ):
-            checked = pool.submit(_validated_csv, columns, csv_path)
+            checked = pool.submit(_validated_csv, columns, csv_path, csv_temporary)
             if reset:
                 loader.wipe("cardportfolio")
             try:
@@ -204,12 +209,19 @@ def cardportfolio_seed(
                         approved += batch.approved
                         progress(ProgressEvent("transactions", batch.month, months, "months"))
     except BaseException:
-        if sink:
-            sink.abort()
+        if commit_count(using) > committed_before:  # Ctrl-C after the commit: the files follow the database
+            if sink:
+                sink.commit()
+            csv_file.commit()
+        else:
+            if sink:
+                sink.abort()
+            csv_file.abort()
         raise
     if sink:
         sink.commit()
         details.append(f"  transactions Parquet: {sink.path}")
+    csv_file.commit()
     if total:
         window = _window_text(as_of=as_of, months=months)
         details.append(f"  transactions: {window}, {approved / total:.1%} approved")
@@ -223,7 +235,9 @@ def cardportfolio_seed(
     )
 
 
-def _validated_csv(columns: dict[str, np.ndarray], csv_path: str | Path | None) -> list[str]:
+def _validated_csv(
+    columns: dict[str, np.ndarray], csv_path: str | Path | None, write_to: Path | None = None
+) -> list[str]:
     """Validate the customers; when they pass, save the CSV. Returns report lines; raises CustomerValidationError."""
     frame = customers_frame(columns)
     result = validate_customer_data(frame)
@@ -232,7 +246,8 @@ def _validated_csv(columns: dict[str, np.ndarray], csv_path: str | Path | None) 
     # "Validation passed" and "Successfully saved" are the earlier tool's messages; scripts grep for them.
     lines = [*validation_lines(result), "", "  Validation passed"]
     if csv_path:
-        lines.append(f"  Successfully saved {len(frame):,} customers to {save_to_csv(frame, csv_path)}")
+        save_to_csv(frame, write_to or csv_path)
+        lines.append(f"  Successfully saved {len(frame):,} customers to {Path(csv_path)}")
     return lines
 
 

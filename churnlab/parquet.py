@@ -7,13 +7,14 @@ temporary name and renamed when the whole dataset is done: a failed or interrupt
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from core.files import move_into_place, remove_stale_temporaries, temporary_path
 
 RAW_SCHEMAS = {
     "customers": pa.schema(
@@ -89,7 +90,8 @@ class RawParquetWriter:
         if table not in self._writers:
             final = table_path(self.raw_dir, table)
             final.parent.mkdir(parents=True, exist_ok=True)
-            temporary = final.with_name(f".{final.name}.partial")
+            remove_stale_temporaries(final)  # left by a run that was killed (core.files)
+            temporary = temporary_path(final)
             self._temporary[table] = temporary
             self._writers[table] = pq.ParquetWriter(temporary, RAW_SCHEMAS[table], compression=self.compression)
         self._writers[table].write_table(to_arrow(table, columns))
@@ -104,7 +106,7 @@ class RawParquetWriter:
         paths = {}
         for table, temporary in self._temporary.items():
             paths[table] = table_path(self.raw_dir, table)
-            os.replace(temporary, paths[table])
+            move_into_place(temporary, paths[table])
         self._temporary = {}
         return paths
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from core.databases import describe
-from core.loader import DEFAULT_BATCH_SIZE, bulk_load
+from core.loader import DEFAULT_BATCH_SIZE, bulk_load, commit_count
 from core.progress import ProgressCallback, ProgressEvent, no_progress
 from core.reports import SeedReport
 
@@ -81,6 +81,7 @@ def churnlab_seed(
             if batch.customers_done:
                 progress(ProgressEvent("customers", batch.customers_done, customers, "customers"))
 
+    committed_before = commit_count(using) if using else 0
     try:
         if using is None:
             consume(None)
@@ -91,7 +92,10 @@ def churnlab_seed(
                 consume(loader)
         writer.commit()
     except BaseException:
-        writer.abort()
+        if using is not None and commit_count(using) > committed_before:
+            writer.commit()  # Ctrl-C after the database commit: the files follow the database (core.files)
+        else:
+            writer.abort()
         raise
     seconds = time.perf_counter() - started
     dropped = usage_stats["dropped_rows"] / max(usage_stats["active_rows"], 1)
