@@ -163,6 +163,12 @@ ANALYTICS_CACHE_SECONDS = env.int("ANALYTICS_CACHE_SECONDS", default=3600)
 # exported with `python manage.py export_dataset`.
 DOWNLOAD_MAX_ROWS = env.int("DOWNLOAD_MAX_ROWS", default=1_000_000)
 
+# The SQL workbench (/workbench/<domain>/) runs read-only queries: each stops after WORKBENCH_TIMEOUT_MS and
+# returns at most WORKBENCH_MAX_ROWS rows. Open to anonymous users while WORKBENCH_PUBLIC is on (production: off).
+WORKBENCH_PUBLIC = env.bool("WORKBENCH_PUBLIC", default=True)
+WORKBENCH_TIMEOUT_MS = env.int("WORKBENCH_TIMEOUT_MS", default=5000)
+WORKBENCH_MAX_ROWS = env.int("WORKBENCH_MAX_ROWS", default=1000)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
