@@ -14,6 +14,8 @@ SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Anyone could run queries on the server: production opens the SQL workbench to logged-in users only.
+WORKBENCH_PUBLIC = env.bool("WORKBENCH_PUBLIC", default=False)
 # whitenoise serves the collected static files (run `python manage.py collectstatic` once per deploy).
 STATIC_ROOT = BASE_DIR / "staticfiles"
 WHITENOISE_USE_FINDERS = False
