@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from core.api.converters import DatabaseIdConverter
 from core.api.root import ApiRootApi
+from core.teaching.views import workbench
 from core.views import dashboard, dictionary, download, home
 from minicrm.api import views as minicrm_views
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "favicon.svg", permanent=True)),
     path("dashboards/<slug:domain>/", dashboard, name="dashboard"),
     path("dictionary/<slug:domain>/", dictionary, name="dictionary"),
+    path("workbench/<slug:domain>/", workbench, name="workbench"),
     path("downloads/<slug:domain>-<slug:fmt>.zip", download, name="download"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -30,6 +32,7 @@ urlpatterns = [
     path("api/hopify/", include("hopify.api.urls")),
     path("api/cardportfolio/", include("cardportfolio.api.urls")),
     path("api/churnlab/", include("churnlab.api.urls")),
+    path("api/workbench/", include("core.teaching.urls")),
     # The earlier CRM's health check, kept for its users' monitors.
     path("health/", minicrm_views.HealthApi.as_view(), name="health"),
 ]
