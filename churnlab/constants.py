@@ -89,7 +89,7 @@ PRE_CHURN_FAILED_SHARE = 0.35
 PRE_CHURN_LATE_SHARE = 0.20
 
 # --- Support ------------------------------------------------------------------------------------------------------
-TICKETS_PER_TENURE_MONTH = 0.42
+TICKETS_PER_TENURE_MONTH = 0.36  # regular tickets; with onboarding and billing ones about 0.45, the original 0.42
 CATEGORY_SHARES = (0.25, 0.60, 0.15)
 PRIORITY_SHARES = (0.55, 0.40, 0.05)
 # Churners file extra tickets in their last weeks: Poisson(PRE_CHURN_EXTRA_TICKETS) within PRE_CHURN_TICKET_DAYS.
@@ -99,3 +99,36 @@ PRE_CHURN_TICKET_DAYS = 30
 # --- Labels (the pipeline) ----------------------------------------------------------------------------------------
 CHURNED_AFTER_DAYS = 45  # recency above this: churn_label = 1
 RETAINED_BELOW_DAYS = 30  # recency below this: churn_label = 0; in between: at risk (NULL)
+
+# --- Causes of churn (the weekly simulation) ----------------------------------------------------------------------
+# Weekly hazard = MONTHLY_CHURN_HAZARD[plan] / WEEKS_PER_MONTH x HAZARD_CALIBRATION[plan] x region x
+#   engagement ** -ENGAGEMENT_HAZARD_POWER x exp(drivers of the last DRIVER_WEEKS weeks), with the drivers below.
+WEEKS_PER_MONTH = DAYS_PER_MONTH / 7
+HAZARD_CALIBRATION = (0.29, 0.15, 0.108, 0.124)  # keeps the average hazard near MONTHLY_CHURN_HAZARD
+DRIVER_WEEKS = 8
+HAZARD_PER_FAILED_BILL = 0.55
+HAZARD_PER_LATE_BILL = 0.25
+HAZARD_PER_TECHNICAL_TICKET = 0.35
+HAZARD_PER_OTHER_TICKET = 0.12
+HAZARD_PER_USAGE_DROP = 1.6  # per unit fall of log engagement over the last four weeks
+# Engagement moves week by week: log e += reversion x (log trait - log e) + noise, with occasional sharp drops.
+ENGAGEMENT_REVERSION = 0.08
+ENGAGEMENT_WEEKLY_SIGMA = 0.10
+ENGAGEMENT_DROP_CHANCE = 0.02  # a week in which the champion leaves, the budget is cut, a rival is trialled
+ENGAGEMENT_DROP_SIZE = 0.8
+# Billing: each paid plan bills on its cycle from signup, with a day or two of jitter.
+BILL_CYCLE_DAYS = (0, 14, 14, 30)  # Free never bills; Enterprise bills monthly
+BILL_JITTER_SD = 0.8
+PAYMENT_RISK_SIGMA = 0.7  # a customer's own late/failed risk (log-normal, mean 1)
+# Tickets: a customer's own friction (log-normal, mean 1); onboarding tickets in the first four weeks.
+FRICTION_SIGMA = 0.5
+ONBOARDING_WEEKS = 4
+ONBOARDING_TICKET_RATE = 0.06  # a week, on top of the regular rate
+BILLING_TICKET_AFTER_FAILURE = 0.35
+TICKET_RATE_AFTER_DROP = 0.8  # regular rate x (1 + this x the usage drop)
+# Plan changes a week: upgrades of engaged customers, downgrades after failed payments.
+UPGRADE_CHANCE = 0.003
+DOWNGRADE_CHANCE = 0.001
+DOWNGRADE_AFTER_FAILURE = 0.02
+# Regular tickets (billing, technical, onboarding); onboarding tickets of the first weeks come on top.
+REGULAR_CATEGORY_SHARES = (0.21, 0.70, 0.09)

@@ -1,8 +1,8 @@
 """churnlab as a dataset of the protocol (`core.datasets`): plan and shard functions over `churnlab.generation`.
 
 Scale 1 is today's default of 100,000 customers; `--customers` overrides it. Shard k holds customers
-k*SHARD_SIZE+1 .. (k+1)*SHARD_SIZE, their ground truth, daily usage, bills and tickets, each table from the shard's
-own stream. Usage, bill and ticket ids start at 1 in every shard and the runner shifts them by the earlier shards'
+k*SHARD_SIZE+1 .. (k+1)*SHARD_SIZE, their ground truth, daily usage, bills and tickets, from the shard's
+own streams. Usage, bill and ticket ids start at 1 in every shard and the runner shifts them by the earlier shards'
 rows (`renumbered`), so the ids are the serial generator's. The population's latent traits come from one global
 stream (rebuilt once per process). No Django imports here: worker processes import this module.
 """
@@ -18,16 +18,7 @@ from simkit.rng import Streams
 from simkit.tables import TableBatch, shard_bounds
 
 from .constants import DEFAULT_CUSTOMERS, DEFAULT_END_DATE
-from .generation import (
-    SHARD_SIZE,
-    Window,
-    customer_columns,
-    generate_billing,
-    generate_population,
-    generate_support,
-    generate_usage,
-    truth_columns,
-)
+from .generation import SHARD_SIZE, Window, generate_population, generate_shard_tables
 
 # The generator names the surrogate keys as the Parquet files do; batches are keyed by the models' attnames.
 ATTNAMES = {
@@ -81,12 +72,9 @@ def generate_shard(plan: ChurnlabPlan, k: int):
     window = Window(end_date=plan.end_date)
     start, stop = shard_bounds(plan.customers, plan.shard_size)[k]
     shard = _population(plan.seed, plan.customers, plan.end_date).take(start, stop)
-    yield _batch("customers", customer_columns(shard))
-    yield _batch("churn_truth", truth_columns(shard, window=window))
-    usage = generate_usage(streams.generator("usage_daily", k), shard, window=window, first_usage_id=1)
-    yield _batch("usage_daily", usage.columns)
-    yield _batch("billing", generate_billing(streams.generator("billing", k), shard, window=window, first_bill_id=1))
-    yield _batch("support", generate_support(streams.generator("support", k), shard, window=window, first_ticket_id=1))
+    tables, _ = generate_shard_tables(streams, k, shard, window=window, first_ids=(1, 1, 1))
+    for table in ("customers", "churn_truth", "usage_daily", "billing", "support"):
+        yield _batch(table, tables[table])
 
 
 DATASET = DatasetSpec(

@@ -91,19 +91,35 @@ def test_missing_logs_drop_12_to_18_percent_of_usage_rows(generated):
     assert stats["active_rows"] - stats["dropped_rows"] == len(generated[0]["usage_daily"]["usage_id"])
 
 
-def test_activity_fades_in_the_weeks_before_churn(generated):
+def test_usage_falls_in_the_weeks_before_churn(generated):
     tables, _ = generated
     usage, truth = tables["usage_daily"], tables["churn_truth"]
     churn = per_customer(truth["churn_date"], usage["customer_id"])
     days_before = (churn - usage["date"]).astype("timedelta64[D]").astype(float)
     last_two_weeks = (days_before >= 1) & (days_before <= 14)
     two_months_before = (days_before >= 60) & (days_before <= 90)
-    assert usage["usage_minutes"][last_two_weeks].mean() < 0.75 * usage["usage_minutes"][two_months_before].mean()
-    # Fewer active days too: rows per day of span in the last two weeks against two months before.
-    churners = np.unique(usage["customer_id"][two_months_before])
-    recent = np.isin(usage["customer_id"], churners) & last_two_weeks
-    earlier = np.isin(usage["customer_id"], churners) & two_months_before
-    assert recent.sum() / 14 < 0.75 * earlier.sum() / 31
+    # A fall in engagement raises the hazard, so churners' last weeks are quieter than their earlier ones.
+    assert usage["usage_minutes"][last_two_weeks].mean() < 0.9 * usage["usage_minutes"][two_months_before].mean()
+
+
+def churn_within(tables, customer_ids, days, horizon=56):
+    """For each event (customer, day): did the customer churn within `horizon` days after it?"""
+    churn = per_customer(tables["churn_truth"]["churn_date"], customer_ids)
+    gap = (churn - days).astype("timedelta64[D]").astype(float)
+    return ~np.isnat(churn) & (gap > 0) & (gap <= horizon)
+
+
+def test_failed_bills_and_technical_tickets_raise_the_churn_hazard(generated):
+    tables, _ = generated
+    bills, tickets = tables["billing"], tables["support"]
+    before_end = bills["bill_date"] <= np.datetime64(END) - np.timedelta64(56, "D")
+    after = churn_within(tables, bills["customer_id"], bills["bill_date"])
+    failed, paid = bills["payment_status"] == "failed", bills["payment_status"] == "paid"
+    assert after[failed & before_end].mean() > 1.5 * after[paid & before_end].mean()
+    early = tickets["ticket_date"] <= np.datetime64(END) - np.timedelta64(56, "D")
+    after = churn_within(tables, tickets["customer_id"], tickets["ticket_date"])
+    technical, onboarding = tickets["category"] == "technical", tickets["category"] == "onboarding"
+    assert after[technical & early].mean() > after[onboarding & early].mean()
 
 
 def test_churn_hazard_orders_plans_free_basic_pro_enterprise(generated):
@@ -114,36 +130,39 @@ def test_churn_hazard_orders_plans_free_basic_pro_enterprise(generated):
     assert (np.isnat(tables["churn_truth"]["churn_date"]) == ~churned).all()
 
 
-def test_billing_only_for_paid_plans_every_11_to_15_days(generated):
+def test_bills_follow_each_plans_cycle_with_jitter_and_plans_change(generated):
     tables, _ = generated
     bills, customers, truth = tables["billing"], tables["customers"], tables["churn_truth"]
-    plan = per_customer(customers["plan"], bills["customer_id"])
+    prices = dict(zip(c.PLAN_PRICE, [p.value for p in c.PLANS], strict=True))
+    plan = np.vectorize(prices.get)(bills["amount"])  # the plan billed (customers.plan is the plan at signup)
     assert (plan != c.Plan.FREE.value).all()
-    prices = dict(zip([p.value for p in c.PLANS], c.PLAN_PRICE, strict=True))
-    assert (bills["amount"] == np.vectorize(prices.get)(plan)).all()
-    same_customer = bills["customer_id"][1:] == bills["customer_id"][:-1]
-    gaps = (bills["bill_date"][1:] - bills["bill_date"][:-1]).astype(int)[same_customer]
-    assert gaps.min() >= 11 and gaps.max() <= 15
-    assert gaps.mean() == pytest.approx(13, abs=0.1)
-    # The first bill is on the signup day; none after churn.
-    first = np.r_[True, ~same_customer]
-    assert (bills["bill_date"][first] == per_customer(customers["signup_date"], bills["customer_id"][first])).all()
+    same = (bills["customer_id"][1:] == bills["customer_id"][:-1]) & (plan[1:] == plan[:-1])
+    gaps = (bills["bill_date"][1:] - bills["bill_date"][:-1]).astype(int)
+    for name, cycle in zip([p.value for p in c.PLANS], c.BILL_CYCLE_DAYS, strict=True):
+        on_plan = same & (plan[1:] == name)
+        interrupted = on_plan & (gaps > 2 * cycle)  # a spell on Free between two paid ones
+        assert interrupted.sum() <= 0.01 * max(on_plan.sum(), 1)
+        on_plan &= ~interrupted
+        if cycle and on_plan.any():
+            assert np.abs(gaps[on_plan] - cycle).max() <= 2, name
+            assert gaps[on_plan].mean() == pytest.approx(cycle, abs=0.2)
+            assert (gaps[on_plan] != cycle).mean() > 0.3  # jitter, not a fixed day
+    signup_plan = per_customer(customers["plan"], bills["customer_id"])
+    assert (signup_plan != plan).mean() > 0.005  # upgrades and downgrades exist
+    # The first bill of a customer who signed up on a paid plan is on the signup day; none on or after churn.
+    first = np.r_[True, bills["customer_id"][1:] != bills["customer_id"][:-1]]
+    paid_signup = first & (signup_plan != c.Plan.FREE.value)
+    signup = per_customer(customers["signup_date"], bills["customer_id"])
+    assert (bills["bill_date"][paid_signup] == signup[paid_signup]).all()
     churn = per_customer(truth["churn_date"], bills["customer_id"])
     assert (bills["bill_date"][~np.isnat(churn)] < churn[~np.isnat(churn)]).all()
-    # Every paid customer has at least one bill.
     paid = customers["customer_id"][customers["plan"] != c.Plan.FREE.value]
-    assert set(paid) == set(np.unique(bills["customer_id"]))
+    assert set(paid) <= set(np.unique(bills["customer_id"]))
 
 
-def test_payment_status_shares_near_75_15_10_with_failures_before_churn(generated):
-    tables, _ = generated
-    bills, truth = tables["billing"], tables["churn_truth"]
-    status = shares(bills["payment_status"], ["paid", "late", "failed"])
+def test_payment_status_shares_near_75_15_10(generated):
+    status = shares(generated[0]["billing"]["payment_status"], ["paid", "late", "failed"])
     assert np.abs(status - c.PAYMENT_STATUS_SHARES).max() <= 0.02, status
-    churn = per_customer(truth["churn_date"], bills["customer_id"])
-    before = ~np.isnat(churn) & ((churn - bills["bill_date"]).astype(int) <= 30)
-    failed = bills["payment_status"] == "failed"
-    assert failed[before].mean() > 2 * failed[~before].mean()
 
 
 def test_ticket_shares_and_dates(generated):
@@ -151,12 +170,16 @@ def test_ticket_shares_and_dates(generated):
     tickets, customers, truth = tables["support"], tables["customers"], tables["churn_truth"]
     category = shares(tickets["category"], [x.value for x in c.TicketCategory])
     priority = shares(tickets["priority"], [x.value for x in c.TicketPriority])
-    assert np.abs(category - c.CATEGORY_SHARES).max() <= 0.02, category
+    assert np.abs(category - c.CATEGORY_SHARES).max() <= 0.03, category
     assert np.abs(priority - c.PRIORITY_SHARES).max() <= 0.02, priority
-    assert (tickets["ticket_date"] >= per_customer(customers["signup_date"], tickets["customer_id"])).all()
+    signup = per_customer(customers["signup_date"], tickets["customer_id"])
+    assert (tickets["ticket_date"] >= signup).all()
     churn = per_customer(truth["churn_date"], tickets["customer_id"])
     assert (tickets["ticket_date"][~np.isnat(churn)] < churn[~np.isnat(churn)]).all()
     assert tickets["ticket_date"].max() <= np.datetime64(END)
+    onboarding = tickets["category"] == "onboarding"
+    age = (tickets["ticket_date"] - signup).astype(int)
+    assert np.median(age[onboarding]) < 0.5 * np.median(age[~onboarding])
 
 
 def test_ticket_volume_follows_tenure(generated):
@@ -164,8 +187,7 @@ def test_ticket_volume_follows_tenure(generated):
     tickets, customers, truth = tables["support"], tables["customers"], tables["churn_truth"]
     end = np.where(np.isnat(truth["churn_date"]), np.datetime64(END) + np.timedelta64(1, "D"), truth["churn_date"])
     months = (end - customers["signup_date"]).astype(int).sum() / c.DAYS_PER_MONTH
-    regular = len(tickets["ticket_id"]) - c.PRE_CHURN_EXTRA_TICKETS * truth["churned"].sum()
-    assert regular / months == pytest.approx(c.TICKETS_PER_TENURE_MONTH, rel=0.06)
+    assert 0.38 <= len(tickets["ticket_id"]) / months <= 0.52  # the original's 0.42 a month, plus the causes
 
 
 def digest(tables):

@@ -75,8 +75,11 @@ def test_features_agree_with_the_raw_rows(pipeline_run):
     assert (features["total_payment_issues"] == issues.reindex(features.index).fillna(0)).all()
     high = tickets[tickets["priority"] == "high"].groupby("customer_id").size()
     assert (features["high_priority_tickets"] == high.reindex(features.index).fillna(0)).all()
+    bill_count = bills.groupby("customer_id").size()
+    assert (features["total_bills"] == bill_count.reindex(features.index).fillna(0)).all()
+    # plan is the plan at signup: a Free customer is billed only after an upgrade, and only a few upgrade.
     free = features["plan"] == "Free"
-    assert (features.loc[free, "total_bills"] == 0).all()
+    assert (features.loc[free, "total_bills"] == 0).mean() > 0.8
 
 
 def test_churn_rate_orders_plans_free_basic_pro_enterprise(pipeline_run):
