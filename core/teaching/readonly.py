@@ -49,9 +49,10 @@ class QueryResult:
     notes: list[str] = field(default_factory=list)
 
 
-def _scan(sql: str) -> tuple[str, int]:
-    """The statement with comments blanked out, and how many statements it holds (quotes respected)."""
-    out = []
+def _scan(sql: str) -> tuple[str, str, int]:
+    """The statement with comments removed, the same with string literals and quoted names blanked too (for looking
+    at keywords), and how many statements the text holds (quotes respected)."""
+    out, code = [], []
     statements = 0
     pending = False  # text seen since the last semicolon
     i, n = 0, len(sql)
@@ -67,19 +68,19 @@ def _scan(sql: str) -> tuple[str, int]:
                     break
                 end += 1
             out.append(sql[i : end + 1])
+            code.append(" ")
             pending = True
             i = end + 1
             continue
-        if sql.startswith("--", i):
-            end = sql.find("\n", i)
-            end = n if end == -1 else end
+        if sql.startswith("--", i) or sql.startswith("/*", i):
+            if sql[i] == "-":
+                end = sql.find("\n", i)
+                end = n if end == -1 else end
+            else:
+                end = sql.find("*/", i + 2)
+                end = n if end == -1 else end + 2
             out.append(" ")
-            i = end
-            continue
-        if sql.startswith("/*", i):
-            end = sql.find("*/", i + 2)
-            end = n if end == -1 else end + 2
-            out.append(" ")
+            code.append(" ")
             i = end
             continue
         if char == ";":
@@ -87,20 +88,30 @@ def _scan(sql: str) -> tuple[str, int]:
                 statements += 1
             pending = False
             out.append(" ")
+            code.append(" ")
             i += 1
             continue
         if not char.isspace():
             pending = True
         out.append(char)
+        code.append(char)
         i += 1
     if pending:
         statements += 1
-    return "".join(out).strip(), statements
+    return "".join(out).strip(), "".join(code), statements
+
+
+# A SELECT can still reach outside the database: INTO OUTFILE/DUMPFILE (MariaDB/MySQL) and the server-file
+# functions a superuser may call. Refused here; the real guard is a database user with SELECT rights only.
+_OUTSIDE = re.compile(
+    r"\b(INTO|LOAD_FILE|PG_READ_FILE|PG_READ_BINARY_FILE|PG_LS_DIR|LO_IMPORT|LO_EXPORT|DBLINK\w*|LOAD_EXTENSION)\b",
+    re.IGNORECASE,
+)
 
 
 def check_statement(sql: str) -> str:
     """The statement to run (comments and the final semicolon removed); QueryRefused says why one is refused."""
-    text, statements = _scan(sql or "")
+    text, code, statements = _scan(sql or "")
     if statements == 0:
         raise QueryRefused("the query is empty: write one SELECT statement")
     if statements > 1:
@@ -110,6 +121,11 @@ def check_statement(sql: str) -> str:
     if word not in ALLOWED_FIRST_WORDS:
         raise QueryRefused(
             f"{word} is not allowed: the workbench is read-only and runs SELECT, WITH or EXPLAIN statements only"
+        )
+    outside = _OUTSIDE.search(code)
+    if outside:
+        raise QueryRefused(
+            f"{outside.group(1).upper()} is not allowed: the workbench only reads the tables of the database"
         )
     return text
 

@@ -108,7 +108,11 @@ class WorkbenchView(APIView):
 
 
 class QueryView(WorkbenchView):
-    """Run one read-only statement on the domain's database: rows up to WORKBENCH_MAX_ROWS, WORKBENCH_TIMEOUT_MS."""
+    """Run one read-only statement on the domain's database: rows up to WORKBENCH_MAX_ROWS, WORKBENCH_TIMEOUT_MS.
+
+    A refused or failed statement is an answer too (200 with `error` set, no rows): it is the student's query that
+    is wrong, not the request, and the page shows the message where the rows would be.
+    """
 
     class OutputSerializer(serializers.Serializer):
         columns = serializers.ListField(child=serializers.CharField())
@@ -117,33 +121,31 @@ class QueryView(WorkbenchView):
         truncated = serializers.BooleanField(help_text="True when the query had more rows than max_rows.")
         max_rows = serializers.IntegerField()
         seconds = serializers.FloatField()
+        error = serializers.CharField(allow_null=True, help_text="Why the statement was refused or failed, or null.")
 
     @extend_schema(
         tags=TAGS,
         parameters=[SqlFilter],
-        responses={200: OutputSerializer, 400: OpenApiResponse(ERROR, description="Refused or failed, and why.")},
+        responses={200: OutputSerializer, 400: OpenApiResponse(description="No `sql` parameter, or too long.")},
     )
     def get(self, request, domain):
         sql = self.validated(request, SqlFilter, domain)["sql"]
+        output = {"columns": [], "rows": [], "truncated": False, "seconds": 0.0, "error": None}
         try:
             result = run_readonly(
                 domain, sql, max_rows=settings.WORKBENCH_MAX_ROWS, timeout_ms=settings.WORKBENCH_TIMEOUT_MS
             )
         except QueryRefused as exc:
-            return Response({"error": str(exc)}, status=400)
-        rows = normalise_rows(result.rows)
-        return Response(
-            self.OutputSerializer(
-                {
-                    "columns": result.columns,
-                    "rows": [list(row) for row in rows],
-                    "row_count": len(rows),
-                    "truncated": result.truncated,
-                    "max_rows": settings.WORKBENCH_MAX_ROWS,
-                    "seconds": round(result.seconds, 3),
-                }
-            ).data
-        )
+            output["error"] = str(exc)
+        else:
+            output.update(
+                columns=result.columns,
+                rows=[list(row) for row in normalise_rows(result.rows)],
+                truncated=result.truncated,
+                seconds=round(result.seconds, 3),
+            )
+        output.update(row_count=len(output["rows"]), max_rows=settings.WORKBENCH_MAX_ROWS)
+        return Response(self.OutputSerializer(output).data)
 
 
 class CheckFilter(SqlFilter):

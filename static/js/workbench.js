@@ -88,6 +88,7 @@
     setStatus("running...");
     try {
       result = await call(root.dataset.queryUrl, { sql: editor.value });
+      if (result.error) throw new Error(result.error);
     } catch (error) {
       result = null;
       renderPage();

@@ -119,6 +119,8 @@ def test_compare_respects_the_tolerance():
         ("SELECT 1; SELECT 2", "one statement at a time: this text holds 2 statements"),
         ("SELECT 1; DROP TABLE film;", "one statement at a time"),
         ("  -- nothing\n ; ", "the query is empty"),
+        ("SELECT * FROM film INTO OUTFILE '/tmp/x'", "INTO is not allowed"),
+        ("SELECT pg_read_file('/etc/passwd')", "PG_READ_FILE is not allowed"),
     ],
 )
 def test_statement_check_refuses_with_a_clear_message(sql, message):
@@ -128,6 +130,7 @@ def test_statement_check_refuses_with_a_clear_message(sql, message):
 
 def test_statement_check_keeps_semicolons_in_literals_and_drops_comments():
     assert check_statement("SELECT ';' AS x; -- done\n") == "SELECT ';' AS x"
+    assert check_statement("SELECT 'into' AS \"into\"") == "SELECT 'into' AS \"into\""
     assert check_statement("/* a; b */ WITH t AS (SELECT 1) SELECT * FROM t;") == "WITH t AS (SELECT 1) SELECT * FROM t"
     assert check_statement("explain select 1").startswith("explain")
     assert check_statement("(SELECT 1) UNION (SELECT 2)") == "(SELECT 1) UNION (SELECT 2)"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.databases import vendor
 from core.teaching.readonly import QueryFailed, QueryRefused, QueryTimeout, run_readonly
 from core.validation import table_digest
 from dvdrental.models import Film, Rental
@@ -36,7 +37,9 @@ def test_writes_are_refused_and_change_nothing(seeded_domains, sql, message):
     before = table_digest(using=alias, model=Film)
     with pytest.raises(QueryRefused) as error:
         run_readonly(alias, sql)
-    assert message in str(error.value).lower() or message in str(error.value)
+    text = str(error.value)
+    # MariaDB has no writable WITH: a syntax error there, refused all the same.
+    assert message in text.lower() or (vendor(alias) == "mysql" and "syntax" in text), text
     assert table_digest(using=alias, model=Film) == before
 
 

@@ -44,7 +44,8 @@ def test_a_query_returns_rows_capped_by_the_setting(client, seeded_domains, sett
     settings.WORKBENCH_MAX_ROWS = 5
     body = query(client, "SELECT rental_id, rental_date FROM rental ORDER BY rental_id").json()
     assert body["columns"] == ["rental_id", "rental_date"] and body["row_count"] == 5 and body["truncated"]
-    assert body["rows"][0][0] == 1 and isinstance(body["rows"][0][1], str)
+    assert body["rows"][0][0] == 1 and isinstance(body["rows"][0][1], str) and body["error"] is None
+    assert client.get(reverse("workbench-api:query", args=["dvdrental"])).status_code == 400  # no sql at all
 
 
 @pytest.mark.parametrize(
@@ -60,11 +61,11 @@ def test_a_query_returns_rows_capped_by_the_setting(client, seeded_domains, sett
         ("SELECT * FROM no_such_table", "no_such_table"),
     ],
 )
-def test_refusals_are_400_with_a_clear_message_and_change_nothing(client, seeded_domains, sql, message):
+def test_refusals_name_what_is_wrong_and_change_nothing(client, seeded_domains, sql, message):
     seeded_domains("dvdrental")
     before = table_digest(using="dvdrental", model=Rental)
     response = query(client, sql)
-    assert response.status_code == 400 and message in response.json()["error"]
+    assert response.status_code == 200 and message in response.json()["error"] and response.json()["rows"] == []
     assert table_digest(using="dvdrental", model=Rental) == before
 
 
@@ -72,7 +73,7 @@ def test_a_query_past_the_timeout_is_refused(client, seeded_domains, settings):
     seeded_domains("dvdrental")
     settings.WORKBENCH_TIMEOUT_MS = 300
     response = query(client, "SELECT COUNT(*) FROM rental a CROSS JOIN rental b")
-    assert response.status_code == 400 and "time limit of 0.3 s" in response.json()["error"]
+    assert "time limit of 0.3 s" in response.json()["error"]
 
 
 def test_check_my_answer(client, seeded_domains):
