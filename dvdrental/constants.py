@@ -33,6 +33,7 @@ class CopyStatus(enum.StrEnum):
     DAMAGED = "damaged"
     MISSING = "missing"
     MAINTENANCE = "maintenance"
+    WRITTEN_OFF = "written_off"
 
 
 class RentalStatus(enum.StrEnum):
@@ -54,6 +55,7 @@ class PurchaseReason(enum.StrEnum):
     INITIAL = "initial"
     RELEASE = "release"
     RESTOCK = "restock"
+    REPLACEMENT = "replacement"
 
 
 # Observed usage tiers of the level 4 report (rentals per customer over the whole run).

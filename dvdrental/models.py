@@ -304,6 +304,15 @@ class Inventory(models.Model):
         Store, on_delete=models.PROTECT, db_column="store_id", related_name="inventory", help_text="Its store."
     )
     date_purchased = models.DateField(help_text="When the store bought the copy.")
+    status = models.CharField(
+        max_length=12,
+        choices=COPY_STATUS_CHOICES,
+        default="available",
+        db_default="available",
+        db_index=True,
+        help_text="Status at the end of the data (available, rented, damaged, maintenance, missing, written_off): "
+        "rentable stock is COUNT(*) WHERE status <> 'written_off'. The history is in inventory_status.",
+    )
     last_update = last_update_field()
 
     class Meta:
@@ -449,7 +458,9 @@ class InventoryPurchase(models.Model):
     quantity = models.PositiveSmallIntegerField(help_text="Copies bought.")
     unit_cost = money("Price paid per copy in dollars.")
     total_cost = money("quantity x unit_cost.", digits=8)
-    reason = models.CharField(max_length=10, choices=PURCHASE_REASON_CHOICES, help_text="initial, release, restock.")
+    reason = models.CharField(
+        max_length=12, choices=PURCHASE_REASON_CHOICES, help_text="initial, release, restock, replacement."
+    )
     strategy = models.CharField(max_length=12, help_text="Purchasing strategy in force.")
     business_phase = models.CharField(max_length=12, choices=PHASE_CHOICES, help_text="Business phase then.")
 

@@ -50,7 +50,7 @@ from .models import (
 WRITE_ORDER = (
     Country, City, Address, Language, Category, Actor, Store, Staff, "store_manager", Film, FilmCategory, FilmActor,
     Inventory, InventoryPurchase, FilmRelease, Customer, CustomerLifecycle, Rental, Payment, InventoryStatus, LateFee,
-    CustomerAR, RentalStatusTracking, SeasonalityLog,
+    CustomerAR, RentalStatusTracking, SeasonalityLog, "inventory_final",
 )  # fmt: skip
 MODEL_BY_TABLE = {model._meta.db_table: model for model in WRITE_ORDER if not isinstance(model, str)}
 FLUSH_ROWS = 150_000
@@ -79,9 +79,24 @@ class BatchWriter:
             columns = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
             if table == "store_manager":
                 self._set_managers(columns)
+            elif table == "inventory_final":
+                self._set_inventory_status(columns)
             else:
                 self.loader.write(MODEL_BY_TABLE[table], columns)
         self.buffered = 0
+
+    def _set_inventory_status(self, columns: dict) -> None:
+        # A copy's status at the end is known only once the run is over; the few that are not available change.
+        changed = columns["status"] != "available"
+        stamps = np.strings.replace(np.datetime_as_string(columns["last_update"][changed], unit="s"), "T", " ")
+        quote = self.loader.connection.ops.quote_name
+        with self.loader.connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {quote('inventory')} SET {quote('status')} = %s, {quote('last_update')} = %s "
+                f"WHERE {quote('inventory_id')} = %s",
+                list(zip(columns["status"][changed].tolist(), stamps.tolist(), columns["id"][changed].tolist(),
+                         strict=True)),
+            )  # fmt: skip
 
     def _set_managers(self, columns: dict) -> None:
         # store.manager_staff_id and staff.store_id point at each other (as in Sakila): stores are written first

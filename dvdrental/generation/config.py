@@ -142,6 +142,22 @@ def _check_ranges(config: dict) -> None:
             )
     if sum(segment["percentage"] for segment in segments.values()) <= 0:
         raise ConfigError("config key generation.customer_segments percentages must not all be zero")
+    features = gen["advanced_features"]
+    for key, value in (
+        ("customer_behavior.late_return_decay", features["customer_behavior"]["late_return_decay"]),
+        ("inventory_status.found_probability", features["inventory_status"]["found_probability"]),
+        ("late_fees.settle_before_leaving", features["late_fees"]["settle_before_leaving"]),
+    ):
+        if not 0 < value <= 1 and not (key.startswith("inventory") and value == 0):
+            raise ConfigError(f"config key generation.advanced_features.{key} must be in (0, 1], got {value}")
+    for key in ("block_after_days", "block_balance"):
+        if features["late_fees"][key] < 0:
+            raise ConfigError(f"config key generation.advanced_features.late_fees.{key} must be >= 0")
+    if features["inventory_status"]["write_off_after_days"] < 1:
+        raise ConfigError("config key generation.advanced_features.inventory_status.write_off_after_days must be >= 1")
+    for phase, share in config["inventory_purchasing"]["replace_by_phase"].items():
+        if not 0 <= share <= 1:
+            raise ConfigError(f"config key inventory_purchasing.replace_by_phase.{phase} must be in [0, 1]")
     probability = gen["advanced_features"]["customer_behavior"]["overdue_rental_probability"]
     if not 0 <= probability + gen["lost_rental_probability"] <= 1:
         raise ConfigError("config key generation.advanced_features.customer_behavior.overdue_rental_probability "

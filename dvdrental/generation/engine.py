@@ -26,6 +26,7 @@ from simkit.rng import Streams
 
 from ..constants import CLOSING_HOUR, OPENING_HOUR, BusinessPhase, PurchaseReason
 from .catalogue import GenreTemplate
+from .ledger import ar_status, plan_fees
 from .state import NEVER, SECONDS_PER_DAY, SimulationState
 from .world import add_films, buy_copies, day_dates, new_customer_columns, store_staff, timestamps
 
@@ -53,8 +54,11 @@ class ReturnPlan:
     return_ts: np.ndarray  # NEVER when the copy is never returned
     lost: np.ndarray
     condition: np.ndarray  # 0 fine, 1 damaged, 2 missing, 3 maintenance
-    shelf_ts: np.ndarray  # when the copy can be rented again (NEVER if missing or lost)
+    shelf_ts: np.ndarray  # when the copy can be rented again (NEVER if written off, or missing past the run)
     hold_day: np.ndarray  # day the rental stops counting against the customer's cap
+    missing_ts: np.ndarray  # when the copy is reported missing (NEVER if it is not)
+    found_ts: np.ndarray  # when a missing copy turns up again (NEVER if it does not)
+    write_off_ts: np.ndarray  # when a missing copy is written off (NEVER if it is not)
 
 
 class HashedUniforms:
@@ -94,7 +98,14 @@ def plan_returns(
     status_tracking: bool,
     uniforms=hashed_uniform,
 ) -> ReturnPlan:
-    """On time (1..duration days), late (duration + 1..14 days) or never, from hashed uniforms of the rental id."""
+    """On time (1..duration days), late or never, from hashed uniforms of the rental id.
+
+    Lateness decays: a late copy is back one day late with probability `late_return_decay`, two days late with
+    that times (1 - it), and so on (geometric, capped at 60), so most are a day or two late with a thin tail.
+    A copy missing after its return, or never returned (reported missing 30 days after its due day), turns up
+    again within `write_off_after_days` with probability `found_probability` (in-store losses only) or is
+    written off then.
+    """
     gen = config["generation"]
     p_lost = gen["lost_rental_probability"]
     p_late = gen["advanced_features"]["customer_behavior"]["overdue_rental_probability"]
@@ -104,13 +115,18 @@ def plan_returns(
     lost = outcome < p_lost
     late = ~lost & (outcome < p_lost + p_late)
     on_time_days = 1 + (u_days * duration).astype(np.int64)
-    late_days = duration + 1 + (u_days * 14).astype(np.int64)
+    decay = gen["advanced_features"]["customer_behavior"]["late_return_decay"]
+    days_late = 1 + np.floor(np.log1p(-np.minimum(u_days, 1 - 1e-12)) / math.log1p(-decay)).astype(np.int64)
+    late_days = duration + np.minimum(days_late, 60)
     days_out = np.where(late, late_days, on_time_days)
     tod = OPENING_HOUR * 3600 + (u_time * (CLOSING_HOUR - OPENING_HOUR) * 3600).astype(np.int64)
     return_day = rental_day + days_out
     return_ts = np.where(lost, NEVER, return_day * SECONDS_PER_DAY + tod)
     condition = np.zeros(len(rental_id), dtype=np.int64)
     shelf_ts = return_ts.copy()
+    missing_ts = np.full(len(rental_id), NEVER)
+    found_ts = missing_ts.copy()
+    write_off_ts = missing_ts.copy()
     if status_tracking:
         status = config["generation"]["advanced_features"]["inventory_status"]
         u_cond = uniforms(seed, "copy_condition", rental_id)
@@ -132,9 +148,27 @@ def plan_returns(
         )
         downtime = np.where(condition == 1, repair, np.where(condition == 3, service, 0)).astype(np.int64)
         shelf_ts = np.where(condition == 2, NEVER, np.where(lost, NEVER, return_ts + downtime * SECONDS_PER_DAY))
+        grace = status["write_off_after_days"]
+        declared_lost = (rental_day + duration + HOLD_LIMIT_DAYS) * SECONDS_PER_DAY + 9 * 3600
+        missing_ts = np.where(lost, declared_lost, np.where(condition == 2, return_ts, NEVER))
+        u_found = uniforms(seed, "copy_found", rental_id)
+        found = (condition == 2) & (u_found < status["found_probability"])
+        found_after = 1 + (uniforms(seed, "copy_found_days", rental_id) * max(grace - 1, 1)).astype(np.int64)
+        found_ts = np.where(found, missing_ts + found_after * SECONDS_PER_DAY, NEVER)
+        write_off_ts = np.where((missing_ts < NEVER) & ~found, missing_ts + grace * SECONDS_PER_DAY, NEVER)
+        shelf_ts = np.where(found, found_ts, shelf_ts)
     # The cap is freed the day after the return, so a copy returned in the evening never overlaps a new rental.
     hold_day = np.where(lost, rental_day + duration + HOLD_LIMIT_DAYS, return_day + 1)
-    return ReturnPlan(return_ts=return_ts, lost=lost, condition=condition, shelf_ts=shelf_ts, hold_day=hold_day)
+    return ReturnPlan(
+        return_ts=return_ts,
+        lost=lost,
+        condition=condition,
+        shelf_ts=shelf_ts,
+        hold_day=hold_day,
+        missing_ts=missing_ts,
+        found_ts=found_ts,
+        write_off_ts=write_off_ts,
+    )
 
 
 def phase_lengths(config: dict) -> list[tuple[str, int]]:
@@ -294,6 +328,7 @@ class Engine:
         rng = self.streams.generator("week", week)
         week_start = state.next_day
         state.drop_holds_before(week_start)
+        state.drop_blocks_before(week_start)
         index, baseline = self._trend(week)
         season = self._season(rng, week_start)
         noise = max(0.2, 1 + rng.normal(0, self.gen["weekly_noise"]))
@@ -302,13 +337,14 @@ class Engine:
         yield from self._releases(rng, week, week_start, phase)
         yield from self._restock(rng, week, week_start, phase)
         yield from self._grow_inventory(rng, week_start, phase)
+        yield from self._replace_written_off(week_start, phase)
         joined = self._acquire(rng, week, week_start, baseline * season)
         yield from joined
         new_customers = len(joined[1][1]["id"]) if joined else 0
         customers = state.customers
         churned = int(np.sum(customers.churn_week == week))
         reactivated = int(np.sum(customers.reactivation_week == week))
-        active = customers.active_in(week)
+        active = customers.active_in(week) & ~state.blocked(week_start)
         weights = np.where(active, customers.activity, 0.0)
         customer_cdf = np.cumsum(weights)
         film_cdf = np.cumsum(self._film_weights(week_start))
@@ -380,7 +416,7 @@ class Engine:
         share = np.array([s["percentage"] for s in segments.values()], dtype=float)
         mean_activity = float(np.dot(share / share.sum(), [s["activity"] for s in segments.values()]))
         per_customer = self.gen["rentals_per_customer_week"]
-        active = customers.active_in(week)
+        active = customers.active_in(week) & ~self.state.blocked(week_start)
         capacity = per_customer * float(customers.activity[active].sum())
         deficit = max(0.0, expected - capacity)
         count = math.ceil(deficit / (per_customer * mean_activity)) if deficit > 0 else 0
@@ -416,6 +452,8 @@ class Engine:
         rank[order] = np.arange(n) - group_start
         # A customer who joins during the week rents from the day after joining (never before create_date).
         allowed = (state.copies_held(day)[who] + rank < customers.cap[who]) & (customers.join_day[who] < day)
+        # Owing a fee too large or too old: no rental until it is paid (the visit is lost demand).
+        allowed &= ~state.blocked(day)[who]
         stores = state.stores
         home = rng.random(n) < self.gen["home_store_probability"]
         store = np.where(home, customers.store[who], rng.integers(0, stores, n))
@@ -475,6 +513,15 @@ class Engine:
         )
         copies.free_at[copy] = plan.shelf_ts
         state.add_holds(customer, plan.hold_day)
+        if len(state.film_last_rented) < len(state.films):
+            grow = len(state.films) - len(state.film_last_rented)
+            state.film_last_rented = np.r_[state.film_last_rented, np.full(grow, -1, np.int64)]
+        state.film_last_rented[copies.film[copy]] = day
+        doomed = plan.write_off_ts < NEVER
+        state.write_off_copy = np.r_[state.write_off_copy, copy[doomed]]
+        state.write_off_ts = np.r_[state.write_off_ts, plan.write_off_ts[doomed]]
+        if self.features["enable_late_fees"]:
+            self._block_for_fees(rental_id, customer, day, state.films.rental_duration[copies.film[copy]], plan)
         copy_store = copies.store[copy]
         staff = store_staff(state, copy_store, rng.random(count))
         return {
@@ -491,7 +538,48 @@ class Engine:
             "lost": plan.lost,
             "condition": plan.condition,
             "shelf_ts": plan.shelf_ts,
+            "missing_ts": plan.missing_ts,
+            "found_ts": plan.found_ts,
+            "write_off_ts": plan.write_off_ts,
         }, lost
+
+    def customer_days(self, customer: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(churn day, comeback day) of customer positions; NEVER when it does not happen."""
+        c = self.state.customers
+        first = self.state.first_day
+
+        def day_of(week):
+            return np.where(week < NEVER, first + 7 * (week - 1), NEVER)
+
+        return day_of(c.churn_week[customer]), day_of(c.reactivation_week[customer])
+
+    def fee_facts(self, rental_day, duration, return_ts, lost, last_day=None):
+        """(is a fee, fee day, days charged) of rentals; with `last_day`, fees not yet due are accrued to it."""
+        config = self.features["late_fees"]
+        returned_day = np.where(return_ts < NEVER, return_ts // SECONDS_PER_DAY, NEVER)
+        declared = rental_day + duration + HOLD_LIMIT_DAYS
+        fee_day = np.where(lost, declared, returned_day)
+        if last_day is not None:
+            fee_day = np.minimum(fee_day, last_day)
+        overdue = np.where(lost & (fee_day == declared), HOLD_LIMIT_DAYS, fee_day - rental_day - duration)
+        late = overdue > config["overdue_threshold_days"]
+        return late, fee_day, np.minimum(np.maximum(overdue, 0), config["max_days_charged"])
+
+    def _block_for_fees(self, rental_id, customer, day, duration, plan) -> None:
+        late, fee_day, days = self.fee_facts(np.full(len(rental_id), day), duration, plan.return_ts, plan.lost)
+        if not late.any():
+            return
+        churn, back = self.customer_days(customer[late])
+        fees = plan_fees(
+            seed=self.state.seed,
+            rental_id=rental_id[late],
+            fee_day=fee_day[late],
+            total=np.round(days[late] * self.features["late_fees"]["daily_rate"], 2),
+            churn_day=churn,
+            back_day=back,
+            config=self.config,
+        )
+        self.state.add_blocks(customer[late], fees.block_from, fees.block_until)
 
     def _rental_batches(self, rng, r: dict) -> Iterator[tuple[str, dict]]:
         state = self.state
@@ -538,6 +626,12 @@ class Engine:
                 "duration": r["duration"],
                 "return_ts": r["return_ts"],
                 "lost": r["lost"],
+                "customer": r["customer"],
+                "rental_ts": r["rental_ts"],
+                "condition": r["condition"],
+                "shelf_ts": r["shelf_ts"],
+                "missing_ts": r["missing_ts"],
+                "write_off_ts": r["write_off_ts"],
             }
         )
 
@@ -558,6 +652,13 @@ class Engine:
                 np.full(n, "missing"),
                 (r["rental_day"] + r["duration"] + HOLD_LIMIT_DAYS) * SECONDS_PER_DAY + 9 * 3600,
                 np.full(n, "never returned"),
+            ),
+            (r["found_ts"] < end, np.full(n, "available"), r["found_ts"], np.full(n, "found again")),
+            (
+                r["write_off_ts"] < end,
+                np.full(n, "written_off"),
+                r["write_off_ts"],
+                np.where(r["lost"], "written off: never returned", "written off: missing"),
             ),
         ]
         masks = [p[0] for p in parts]
@@ -616,6 +717,8 @@ class Engine:
         self._ensure_lost_demand()
         low, high = RELEASE_COPIES[strategy]
         total = rng.integers(low, high + 1, count)
+        if phase == BusinessPhase.DECLINE:
+            total = np.maximum(1, total // 2)  # a shrinking chain buys fewer copies of each new title
         stores = state.stores
         split = np.array([rng.multinomial(t, np.full(stores, 1 / stores)) for t in total])
         film_index = np.arange(first_film, first_film + count)
@@ -673,6 +776,37 @@ class Engine:
             status_log=self.status_tracking,
         )
 
+    def _replace_written_off(self, week_start: int, phase: str) -> Iterator[tuple[str, dict]]:
+        """Copies written off last week are replaced while their title still rents (rented in the last 90 days),
+        at the phase's replacement share (`inventory_purchasing.replace_by_phase`): a shrinking chain replaces few."""
+        state = self.state
+        due = state.write_off_ts < week_start * SECONDS_PER_DAY
+        if not due.any():
+            return
+        copy = state.write_off_copy[due]
+        state.write_off_copy, state.write_off_ts = state.write_off_copy[~due], state.write_off_ts[~due]
+        purchasing = self.config["inventory_purchasing"]
+        share = purchasing["replace_by_phase"].get(phase, 1.0)
+        film = state.copies.film[copy]
+        still_rents = state.film_last_rented[film] >= week_start - 90
+        chosen = hashed_uniform(state.seed, "replace_copy", state.copies.inventory_id[copy]) < share
+        buy = still_rents & chosen
+        if not buy.any():
+            return
+        keys, quantity = np.unique(film[buy] * state.stores + state.copies.store[copy[buy]], return_counts=True)
+        yield from buy_copies(
+            self.streams.generator("replacements", week_start),
+            state,
+            film=keys // state.stores,
+            store=keys % state.stores,
+            quantity=quantity,
+            day=week_start - 1,
+            reason=PurchaseReason.REPLACEMENT,
+            strategy=purchasing["strategy"],
+            phase=phase,
+            status_log=self.status_tracking,
+        )
+
     def _grow_inventory(self, rng, week_start: int, phase: str) -> Iterator[tuple[str, dict]]:
         """Level 2: stores add copies as fast as volume grows, to the films customers ask for most."""
         purchasing = self.config["inventory_purchasing"]
@@ -711,6 +845,8 @@ class Engine:
         overdue = return_day - ledger["rental_day"] - ledger["duration"]
         if self.features["enable_late_fees"]:
             yield from self._late_fees(ledger, returned, return_day, overdue, last_day)
+        if self.status_tracking:
+            yield ("inventory_final", self._final_inventory(ledger))
         if self.features["enable_rental_status_tracking"]:
             lost_seen = ledger["lost"] & (last_day > ledger["rental_day"] + ledger["duration"] + HOLD_LIMIT_DAYS)
             status = np.select([returned, lost_seen, overdue > 0], ["completed", "lost", "overdue"], "active")
@@ -729,29 +865,32 @@ class Engine:
 
     def _late_fees(self, ledger, returned, return_day, overdue, last_day) -> Iterator[tuple[str, dict]]:
         config = self.features["late_fees"]
-        late = overdue > config["overdue_threshold_days"]
+        late, fee_day, days = self.fee_facts(
+            ledger["rental_day"], ledger["duration"], ledger["return_ts"], ledger["lost"], last_day=last_day
+        )
         rid = ledger["rental_id"][late]
         n = len(rid)
         if n == 0:
             return
         rate = config["daily_rate"]
         # Fees stop accruing when the copy is declared lost (max_days_charged after its due day).
-        days = np.minimum(overdue[late], config["max_days_charged"])
+        days = days[late]
+        fee_day = fee_day[late]
         total = np.round(days * rate, 2)
-        fee_day = return_day[late]
-        u_pay = hashed_uniform(self.state.seed, "fee_payment", rid)
-        u_delay = hashed_uniform(self.state.seed, "fee_delay", rid)
-        low, high = config["payment_delay_days"]
-        # Most pay within weeks, a long tail months later (u cubed skews the delay towards `low`).
-        pay_day = fee_day + low + (u_delay**3 * (high - low + 1)).astype(np.int64)
-        full = u_pay < config["paid_probability"]
-        partial = ~full & (u_pay < config["paid_probability"] + config["partial_payment_probability"])
-        pays = (full | partial) & returned[late] & (pay_day <= last_day)
-        paid_amount = np.where(pays, np.where(full, total, np.round(total * 0.5, 2)), 0.0)
-        paid = pays & full
+        churn, back = self.customer_days(ledger["customer"][late])
+        plan = plan_fees(
+            seed=self.state.seed, rental_id=rid, fee_day=fee_day, total=total, churn_day=churn, back_day=back,
+            config=self.config,
+        )  # fmt: skip
+        # A fee still accruing at the run's end (copy out, not yet declared lost) is not due yet: nobody pays it.
+        due = returned[late] | (ledger["lost"][late] & (fee_day < last_day))
+        first = due & (plan.first_day <= last_day)
+        second = due & (plan.second_day <= last_day)
+        paid_amount = np.round(np.where(first, plan.first_amount, 0) + np.where(second, plan.second_amount, 0), 2)
+        paid = paid_amount >= total - 0.004
+        paid_day = np.where(second, plan.second_day, plan.first_day)
         customer_id = ledger["customer_id"][late]
-        staff = store_staff(self.state, ledger["store"][late], hashed_uniform(self.state.seed, "fee_staff", rid))
-        pay_ts = pay_day * SECONDS_PER_DAY + OPENING_HOUR * 3600 + (u_delay * 36_000).astype(np.int64) % 36_000
+        store = ledger["store"][late]
         yield (
             "late_fees",
             {
@@ -764,28 +903,41 @@ class Engine:
                 "total_fee": total,
                 "fee_date": day_dates(fee_day),
                 "paid": paid,
-                "paid_date": np.where(pays, day_dates(pay_day), np.datetime64("NaT", "D")),
+                "paid_date": np.where(first, day_dates(np.where(first, paid_day, 0)), np.datetime64("NaT", "D")),
                 "paid_amount": paid_amount,
             },
         )
-        payers = np.flatnonzero(pays)
-        order = payers[np.argsort(pay_ts[payers], kind="stable")]
+        seed = self.state.seed
+        parts = []
+        for mask, day, amount, stream in (
+            (first, plan.first_day, plan.first_amount, "fee_staff"),
+            (second, plan.second_day, plan.second_amount, "fee_staff_rest"),
+        ):
+            u = hashed_uniform(seed, stream + "_time", rid[mask])
+            ts = day[mask] * SECONDS_PER_DAY + OPENING_HOUR * 3600 + (u * 36_000).astype(np.int64)
+            staff = store_staff(self.state, store[mask], hashed_uniform(seed, stream, rid[mask]))
+            parts.append((customer_id[mask], staff, rid[mask], amount[mask], ts))
+        columns = [np.concatenate([p[i] for p in parts]) for i in range(5)]
+        order = np.argsort(columns[4], kind="stable")
         yield (
             "payment",
             {
                 "id": self.state.take_ids("payment", len(order)),
-                "customer_id": customer_id[order],
-                "staff_id": staff[order],
-                "rental_id": rid[order],
-                "amount": paid_amount[order],
-                "payment_date": timestamps(pay_ts[order]),
-                "last_update": timestamps(pay_ts[order]),
+                "customer_id": columns[0][order],
+                "staff_id": columns[1][order],
+                "rental_id": columns[2][order],
+                "amount": columns[3][order],
+                "payment_date": timestamps(columns[4][order]),
+                "last_update": timestamps(columns[4][order]),
             },
         )
         if self.features["enable_ar_tracking"]:
-            yield ("customer_ar", self._ar(customer_id, total, paid_amount, fee_day, pay_day, pays, last_day))
+            visits = (ledger["customer_id"], ledger["rental_day"])
+            payments = (columns[0], columns[4] // SECONDS_PER_DAY)
+            yield ("customer_ar", self._ar(customer_id, total, paid_amount, fee_day, paid_day, first, visits, payments))
 
-    def _ar(self, customer_id, total, paid_amount, fee_day, pay_day, pays, last_day) -> dict:
+    def _ar(self, customer_id, total, paid_amount, fee_day, pay_day, pays, visits, payments) -> dict:
+        last_day = self.end_day - 1
         customers, group = np.unique(customer_id, return_inverse=True)
         k = len(customers)
         owed = np.round(np.bincount(group, weights=total, minlength=k), 2)
@@ -794,14 +946,16 @@ class Engine:
         unpaid = (total - paid_amount) > 0.004
         oldest = np.full(k, NEVER)
         np.minimum.at(oldest, group[unpaid], fee_day[unpaid])
-        days_past_due = np.where(balance > 0.004, last_day - np.minimum(oldest, last_day), 0)
         last_payment = np.full(k, -1)
         np.maximum.at(last_payment, group[pays], pay_day[pays])
-        write_off = self.features["late_fees"]["write_off_days"]
-        status = np.select(
-            [days_past_due >= write_off, days_past_due >= 90, days_past_due >= 60, days_past_due >= 30],
-            ["written_off", "90_days_plus", "60_days", "30_days"],
-            "current",
+        # The last visit: a rental or a payment, whichever came later.
+        last_visit = last_payment.copy()
+        for who, day in (visits, payments):
+            position = np.searchsorted(customers, who)
+            known = (position < k) & (customers[np.minimum(position, k - 1)] == who)
+            np.maximum.at(last_visit, position[known], day[known])
+        status, days_past_due = ar_status(
+            balance=balance, oldest_unpaid=oldest, last_visit=last_visit, last_day=last_day, config=self.config
         )
         return {
             "customer_id": customers,
@@ -813,6 +967,36 @@ class Engine:
             "ar_status": status,
             "as_of_date": day_dates(np.full(k, last_day)),
         }
+
+    def _final_inventory(self, ledger) -> dict:
+        """Each rented copy's status at the run's end, from its last rental (copies never rented stay available)."""
+        end = self.end_ts
+        order = np.argsort(ledger["inventory_id"], kind="stable")  # rental ids grow with time within a copy
+        inventory = ledger["inventory_id"][order]
+        last = np.r_[inventory[1:] != inventory[:-1], True]
+        pick = order[last]
+        rental_ts = ledger["rental_ts"][pick]
+        return_ts, shelf_ts = ledger["return_ts"][pick], ledger["shelf_ts"][pick]
+        missing_ts, write_off_ts = ledger["missing_ts"][pick], ledger["write_off_ts"][pick]
+        condition = ledger["condition"][pick]
+        status = np.select(
+            [
+                write_off_ts < end,
+                (missing_ts < end) & (shelf_ts >= end),
+                return_ts >= end,
+                (shelf_ts >= end) & (condition == 1),
+                (shelf_ts >= end) & (condition == 3),
+            ],
+            ["written_off", "missing", "rented", "damaged", "maintenance"],
+            "available",
+        )
+        changed = np.select(
+            [write_off_ts < end, missing_ts < end, return_ts >= end, shelf_ts < end],
+            [write_off_ts, missing_ts, rental_ts, shelf_ts],
+            return_ts,
+        )
+        changed = np.minimum(changed, end - 1)
+        return {"id": ledger["inventory_id"][pick], "status": status, "last_update": timestamps(changed)}
 
 
 def _quarter(day: int) -> str:

@@ -96,6 +96,14 @@ class SimulationState:
     hold_until: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     lost_demand: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # per film x store key
     last_restock_week: int = 0
+    # Days a customer may not rent (an unpaid fee too large or too old): customer, first day, day paid.
+    block_customer: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    block_from: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    block_until: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    # Copies due to be written off (index into Copies, when), and the last day each film was rented.
+    write_off_copy: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    write_off_ts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    film_last_rented: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
     @property
     def stores(self) -> int:
@@ -113,6 +121,27 @@ class SimulationState:
     def drop_holds_before(self, day: int) -> None:
         keep = self.hold_until > day
         self.hold_customer, self.hold_until = self.hold_customer[keep], self.hold_until[keep]
+
+    def add_blocks(self, customers: np.ndarray, start: np.ndarray, until: np.ndarray) -> None:
+        keep = until > start
+        self.block_customer = np.concatenate([self.block_customer, customers[keep]])
+        self.block_from = np.concatenate([self.block_from, start[keep]])
+        self.block_until = np.concatenate([self.block_until, until[keep]])
+
+    def drop_blocks_before(self, day: int) -> None:
+        keep = self.block_until > day
+        self.block_customer, self.block_from, self.block_until = (
+            self.block_customer[keep],
+            self.block_from[keep],
+            self.block_until[keep],
+        )
+
+    def blocked(self, day: int) -> np.ndarray:
+        """True for each customer who may not rent on `day` (owes a fee past the block rules)."""
+        now = (self.block_from <= day) & (day < self.block_until)
+        out = np.zeros(len(self.customers), dtype=bool)
+        out[self.block_customer[now]] = True
+        return out
 
     def copies_held(self, day: int) -> np.ndarray:
         """Copies each customer holds on `day` (holds end at the start of their last day)."""

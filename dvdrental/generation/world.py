@@ -3,13 +3,17 @@ copies (pure numpy, no Django)."""
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
+
 import numpy as np
 
+from simkit import geo
 from simkit.hashing import hashed_uniform
 from simkit.pools import PeoplePools, sample_people
 
 from ..constants import PurchaseReason
-from .catalogue import CANADIAN_CITIES, COUNTRIES, LANGUAGES, GenreTemplate, generate_films
+from .catalogue import COUNTRIES, LANGUAGES, GenreTemplate, generate_films
 from .state import SECONDS_PER_DAY, Copies, Customers, Films, SimulationState
 
 ACTORS = 200
@@ -31,45 +35,116 @@ def day_dates(day_numbers: np.ndarray) -> np.ndarray:
     return np.asarray(day_numbers, dtype=np.int64).astype("datetime64[D]")
 
 
-def place_columns(pools: PeoplePools, *, at: int) -> tuple[dict, dict]:
-    """country and city tables: the pool's US cities, then a few Canadian ones."""
+# Where the chain's stores are, in opening order: Sakila's first store was in Lethbridge, Alberta; the others are
+# neighbourhood stores in mid-sized metro areas. Beyond this list come the largest US cities not yet used.
+STORE_CITIES = (
+    ("Lethbridge", "CA", "AB"), ("Dallas", "US", "TX"), ("Sacramento", "US", "CA"), ("Columbus", "US", "OH"),
+    ("Denver", "US", "CO"), ("Raleigh", "US", "NC"), ("Portland", "US", "OR"), ("Minneapolis", "US", "MN"),
+    ("Tampa", "US", "FL"), ("Pittsburgh", "US", "PA"), ("Kansas City", "US", "MO"), ("Nashville", "US", "TN"),
+    ("Salt Lake City", "US", "UT"), ("Calgary", "CA", "AB"), ("Hamilton", "CA", "ON"), ("Albuquerque", "US", "NM"),
+)  # fmt: skip
+METRO_RADIUS_KM = 50.0
+COUNTRY_CODES = ("US", "CA")  # the rows of COUNTRIES, in order
+
+
+@dataclass(frozen=True)
+class StoreGeography:
+    """The stores' real cities, the cities of their metro areas (the city table) and their ids."""
+
+    stores: tuple[geo.City, ...]
+    city_geonameid: np.ndarray  # city table rows, in city_id order (id = position + 1)
+    city_name: np.ndarray
+    city_country_id: np.ndarray
+
+    def city_ids(self, geonameid: np.ndarray) -> np.ndarray:
+        order = np.argsort(self.city_geonameid, kind="stable")
+        return order[np.searchsorted(self.city_geonameid[order], geonameid)] + 1
+
+
+@functools.cache
+def store_geography(stores: int) -> StoreGeography:
+    """A pure function of the number of stores (an appending run rebuilds the same city ids)."""
+    chosen = [geo.find_city(name, country=country, region=region) for name, country, region in STORE_CITIES]
+    if stores > len(chosen):
+        us = geo.cities(country="US")
+        taken = {c.geonameid for c in chosen}
+        for i in np.argsort(-us.population, kind="stable"):
+            if len(chosen) >= stores:
+                break
+            if int(us.geonameid[i]) not in taken:
+                chosen.append(geo.find_city(str(us.name[i]), country="US", region=str(us.region[i])))
+    chosen = tuple(chosen[:stores])
+    ids, names, countries = [], [], []
+    for city in chosen:
+        metro = geo.metro_area(city, METRO_RADIUS_KM)
+        for gid, name, country in zip(metro.geonameid, metro.name, metro.country, strict=True):
+            if int(gid) not in ids:
+                ids.append(int(gid))
+                names.append(str(name))
+                countries.append(COUNTRY_CODES.index(str(country)) + 1)
+    return StoreGeography(
+        stores=chosen,
+        city_geonameid=np.array(ids, dtype=np.int64),
+        city_name=np.array(names),
+        city_country_id=np.array(countries, dtype=np.int64),
+    )
+
+
+def place_columns(stores: int, *, at: int) -> tuple[dict, dict]:
+    """country and city tables: the countries of the chain, the cities of its stores' metro areas."""
     stamp = timestamps(np.array([at]))[0]
     countries = {
         "id": np.arange(1, len(COUNTRIES) + 1),
         "country": np.array(COUNTRIES),
         "last_update": np.full(len(COUNTRIES), stamp),
     }
-    names = np.concatenate([pools.cities, np.array([c[0] for c in CANADIAN_CITIES])])
-    country = np.r_[np.ones(len(pools.cities), np.int64), np.full(len(CANADIAN_CITIES), 2)]
+    places = store_geography(stores)
+    n = len(places.city_name)
     cities = {
-        "id": np.arange(1, len(names) + 1),
-        "city": names,
-        "country_id": country,
-        "last_update": np.full(len(names), stamp),
+        "id": np.arange(1, n + 1),
+        "city": places.city_name,
+        "country_id": places.city_country_id,
+        "last_update": np.full(n, stamp),
     }
     return countries, cities
 
 
 def address_columns(
-    rng: np.random.Generator, pools: PeoplePools, *, ids: np.ndarray, people: dict, at: np.ndarray
+    rng: np.random.Generator,
+    *,
+    ids: np.ndarray,
+    people: dict,
+    store: np.ndarray,
+    stores: int,
+    at: np.ndarray,
+    at_store: bool = False,
 ) -> dict:
-    """Addresses for people drawn by `sample_people` (street and phone from them, city from the pool)."""
+    """Addresses of people living near their store (street from `sample_people`; city, district, postal code and
+    phone from `simkit.geo.sample_residents` around the store's city, so they agree). `at_store`: the store itself."""
     n = len(ids)
-    us_cities = len(pools.cities)
-    canadian = rng.random(n) < 0.04
-    place = rng.integers(0, us_cities, n)
-    ca_place = rng.integers(0, len(CANADIAN_CITIES), n)
-    city_id = np.where(canadian, us_cities + ca_place + 1, place + 1)
-    district = np.where(canadian, np.array([c[1] for c in CANADIAN_CITIES])[ca_place], pools.states[place])
-    postal = np.where(canadian, np.array([c[2] for c in CANADIAN_CITIES])[ca_place], pools.postal_codes[place])
+    places = store_geography(stores)
+    district = np.empty(n, dtype=object)
+    city_id = np.zeros(n, dtype=np.int64)
+    postal = np.empty(n, dtype=object)
+    phone = np.empty(n, dtype=object)
+    for s in np.unique(store):
+        rows = np.flatnonzero(store == s)
+        city = places.stores[int(s)]
+        residents = geo.sample_residents(
+            rng, len(rows), around=city, radius_km=METRO_RADIUS_KM, home_share=1.0 if at_store else None
+        )
+        district[rows] = city.region_name
+        city_id[rows] = places.city_ids(residents["geonameid"])
+        postal[rows] = residents["postal_code"]
+        phone[rows] = residents["phone"]
     return {
         "id": ids,
         "address": np.strings.slice(people["address"], 0, 50),
         "address2": np.full(n, None, dtype=object),
-        "district": district,
+        "district": district.astype(str),
         "city_id": city_id,
-        "postal_code": postal,
-        "phone": people["phone"],
+        "postal_code": postal.astype(str),
+        "phone": phone.astype(str),
         "last_update": timestamps(at),
     }
 
@@ -88,7 +163,7 @@ def opening_world(
     stores = sim["stores"]
     opening_ts = (first_day - 365) * SECONDS_PER_DAY + 9 * 3600  # the chain opened a year before week 1
     batches: list[tuple[str, dict]] = []
-    countries, cities = place_columns(pools, at=opening_ts)
+    countries, cities = place_columns(stores, at=opening_ts)
     batches += [("country", countries), ("city", cities)]
     languages = {
         "id": np.arange(1, len(LANGUAGES) + 1),
@@ -140,7 +215,15 @@ def opening_world(
     batches.append(
         (
             "address",
-            address_columns(rng, pools, ids=address_ids, people=people, at=np.full(len(address_ids), opening_ts)),
+            address_columns(
+                rng,
+                ids=address_ids,
+                people=people,
+                store=np.r_[np.arange(stores), state.staff_store],
+                stores=stores,
+                at=np.full(len(address_ids), opening_ts),
+                at_store=False,
+            ),
         )
     )
     batches.append(
@@ -315,6 +398,7 @@ def buy_copies(
         "film_id": state.films.film_id[copy_film],
         "store_id": copy_store + 1,
         "date_purchased": day_dates(np.full(copies, day)),
+        "status": np.full(copies, "available"),
         "last_update": timestamps(np.full(copies, purchase_ts)),
     }
     batches = [("inventory", inventory), ("inventory_purchases", purchases)]
@@ -411,7 +495,10 @@ def new_customer_columns(
     )
     email = np.strings.upper(people["email"])
     return [
-        ("address", address_columns(rng, pools, ids=address_ids, people=people, at=created)),
+        (
+            "address",
+            address_columns(rng, ids=address_ids, people=people, store=store, stores=state.stores, at=created),
+        ),
         (
             "customer",
             {
