@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from django.apps import apps
@@ -17,6 +17,7 @@ from django.db.utils import Error as DatabaseError
 
 from core.databases import DatabaseTargetError, describe, domain_database, ensure_migrated
 from core.loader import DEFAULT_BATCH_SIZE, commit_count
+from core.locks import LockHeld, dataset_lock
 from core.management.dataset_options import (
     DatasetRunError,
     add_dataset_arguments,
@@ -150,19 +151,25 @@ class DomainCommand(BaseCommand):
             more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
             raise CommandError(next(iter(errors.values())) + more)
         try:
-            return super().execute(*args, **options)
+            with ExitStack() as self._held:  # the dataset lock, taken in target_database(), lives as long as the run
+                return super().execute(*args, **options)
         except KeyboardInterrupt:
             raise CommandError(self.interrupted_message(), returncode=INTERRUPTED) from None
 
     def interrupted_message(self) -> str:
         return "interrupted: nothing was changed"
 
+    # Commands that write the dataset take its lock (core.locks) before migrating; a second one refuses at once.
+    locks_dataset = False
+
     def target_database(self, options) -> str:
-        """Resolve, connect and migrate the domain database; one-line CommandError when that fails."""
+        """Resolve, connect, lock (when writing) and migrate the domain database; one-line CommandError on failure."""
         try:
             alias = domain_database(self.domain, database_url=options.get("database_url"))
+            if self.locks_dataset and getattr(self, "_held", None) is not None:
+                self._held.enter_context(dataset_lock(alias, command=type(self).__module__.rsplit(".", 1)[-1]))
             applied = ensure_migrated(alias, self.domain)
-        except DatabaseTargetError as exc:
+        except (DatabaseTargetError, LockHeld) as exc:
             raise CommandError(str(exc)) from None
         except DatabaseError as exc:
             raise CommandError(f"cannot prepare {describe(alias)}: {str(exc).splitlines()[0]}") from None
@@ -186,6 +193,8 @@ class DomainCommand(BaseCommand):
 
 class SeedCommand(DomainCommand):
     """Options and guards every `seed_*` command shares. Subclasses implement `seed()` by calling one service."""
+
+    locks_dataset = True
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         # --scale (unless the command has its own), --workers, --scheduler, --to: after the command's own options.

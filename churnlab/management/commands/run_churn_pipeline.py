@@ -17,6 +17,7 @@ class Command(DomainCommand):
         "files; write data/staging and data/analytics, and load the features and quality summary into the database."
     )
     domain = "churnlab"
+    locks_dataset = True  # it writes the dataset (core.locks)
 
     def add_arguments(self, parser):
         super().add_arguments(parser)

@@ -9,6 +9,7 @@ from hopify.services import benchmarks_load
 class Command(DomainCommand):
     help = "Replace the hopify KPI benchmark targets with those of a CSV file (other tables are left alone)."
     domain = "hopify"
+    locks_dataset = True  # it writes the dataset (core.locks)
 
     def add_arguments(self, parser):
         super().add_arguments(parser)

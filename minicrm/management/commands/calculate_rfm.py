@@ -10,6 +10,7 @@ from minicrm.services import rfm_calculate
 class Command(DomainCommand):
     help = "Compute recency, frequency and monetary scores (1-5, 5 = best) and segments for every customer."
     domain = "minicrm"
+    locks_dataset = True  # it writes the dataset (core.locks)
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
