@@ -274,6 +274,20 @@ def file_cases(scratch: Path) -> list[Case]:
         )
     )
 
+    # The dataset-protocol options every seed command shares (their validators live beside the runner).
+    protocol = {
+        "--scale": ["0", "-1", "nan", "inf", "abc", "1e308", ""],
+        "--workers": ["0", "-1", "abc", "1.5", "100000", ""],
+        "--to": ["ftp://x/y", "nosuch:x", "parquet:", "sql:x?dialect=oracle", ""],
+    }
+    for command, app in COMMANDS.items():
+        parser = load_command_class(app, command).create_parser("manage.py", command)
+        declared = {option for action in parser._actions for option in action.option_strings}
+        for option, values in protocol.items():
+            if option in declared:
+                cases += [Case(command, [*base_args(command, scratch), f"{option}={value}"], f"{option} {value!r}")
+                          for value in values]  # fmt: skip
+
     evaluate = base_args("evaluate_churn", scratch)
     not_parquet = write(files / "features.parquet", "customer_id,churn_label\n1,0\n")
     cases.append(Case("evaluate_churn", [*evaluate, "--features", not_parquet], "--features not Parquet", "Parquet"))
