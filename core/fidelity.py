@@ -43,11 +43,11 @@ def fidelity_checks(domain: str, *, using: str) -> list[ParameterCheck]:
 def check_as_dict(check: ParameterCheck) -> dict:
     return {
         "parameter": check.name,
-        "expected": check.expected,
-        "actual": check.actual,
-        "tolerance": check.tolerance,
-        "deviation": round(check.deviation, 6),
-        "passed": check.passed,
+        "expected": float(check.expected),
+        "actual": float(check.actual),
+        "tolerance": float(check.tolerance),
+        "deviation": round(float(check.deviation), 6),
+        "passed": bool(check.passed),
     }
 
 

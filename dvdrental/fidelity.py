@@ -171,7 +171,8 @@ def _fee_checks(using: str, features: dict) -> list[ParameterCheck]:
     fees = features["late_fees"]
     rows = _fetch(
         using,
-        "SELECT customer_id, fee_date, total_fee, days_overdue, paid, paid_date, paid_amount FROM late_fees",
+        "SELECT lf.customer_id, lf.fee_date, lf.total_fee, lf.days_overdue, lf.paid, lf.paid_date, lf.paid_amount, "
+        "r.return_date FROM late_fees lf JOIN rental r ON r.rental_id = lf.rental_id",
     )
     if not rows:
         return []
@@ -187,6 +188,9 @@ def _fee_checks(using: str, features: dict) -> list[ParameterCheck]:
     settled = np.array([bool(r[4]) for r in rows])
     until = np.where(settled, paid_day, never)
     start = np.where(total > fees["block_balance"], fee_day, fee_day + fees["block_after_days"])
+    # A fee still accruing on the last day (copy out, not yet declared lost) is not due yet and blocks nobody.
+    accruing = np.array([r[7] is None for r in rows]) & (fee_day == fee_day.max())
+    start = np.where(accruing, never, start)
     rentals = _fetch(using, "SELECT customer_id, rental_date FROM rental")
     key = np.sort(np.array([r[0] for r in rentals], dtype=np.int64) * 10**6 + np.array([_day(r[1]) for r in rentals]))
     inside = np.searchsorted(key, customer * 10**6 + until) - np.searchsorted(key, customer * 10**6 + start)

@@ -1,0 +1,181 @@
+"""Level 4 as a business that hangs together: stock, ledger, geography and fidelity on one seeded run (seed 1)."""
+
+import datetime as dt
+import io
+import json
+from collections import Counter
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from core.fidelity import fidelity_checks, fidelity_summary
+from dvdrental.generation.config import build_config
+from simkit import geo
+
+from .conftest import DVDRENTAL_DATABASES, day_number, seed_into, wipe
+from .invariants import fetch
+
+pytestmark = pytest.mark.django_db(databases=DVDRENTAL_DATABASES)
+A = "dvdrental"
+CONFIG = build_config(4)
+
+
+@pytest.fixture(scope="module")
+def level4(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        report = seed_into(A, level=4, seed=1)
+    yield report
+    with django_db_blocker.unblock():
+        wipe(A)
+
+
+def test_every_configured_parameter_is_recovered(level4):
+    checks = fidelity_checks("dvdrental", using=A)
+    failed = [check.line() for check in checks if not check.passed]
+    assert failed == []
+    names = {check.name for check in checks}
+    assert {"write-off delay, days", "rentals while blocked (block rules)", "median payment delay, days"} <= names
+    assert len(checks) >= 25
+    assert fidelity_summary(checks).startswith(f"fidelity: {len(checks)} of {len(checks)} parameters")
+
+
+def test_fidelity_command_prints_every_check_and_json(level4):
+    out = io.StringIO()
+    call_command("fidelity", "dvdrental", "--json", stdout=out)
+    payload = json.loads(out.getvalue())
+    assert payload["domain"] == "dvdrental" and payload["checks"]
+    assert all(check["passed"] for check in payload["checks"])
+    with pytest.raises(CommandError, match="no fidelity checks for 'nosuch'"):
+        call_command("fidelity", "nosuch")
+
+
+def _as_date(value) -> dt.date:
+    return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
+def _phase_ends():
+    return fetch(A, "SELECT business_phase, MAX(week_start) FROM seasonality_log GROUP BY business_phase")
+
+
+def _on_books(day) -> int:
+    bought = fetch(A, "SELECT COUNT(*) FROM inventory WHERE date_purchased < %s", [day])[0][0]
+    gone = fetch(A, "SELECT COUNT(*) FROM inventory_status WHERE status = 'written_off' AND status_date < %s", [day])[
+        0
+    ][0]
+    return bought - gone
+
+
+def test_rentable_stock_moves_with_the_phase(level4):
+    ends = {phase: _as_date(day) for phase, day in _phase_ends()}
+    start = _as_date(fetch(A, "SELECT MIN(week_start) FROM seasonality_log")[0][0])
+    stock = {phase: _on_books(day) for phase, day in ends.items()}
+    opening = _on_books(start + dt.timedelta(days=1))
+    assert stock["growth"] > 1.15 * opening  # the chain buys ahead of demand
+    assert abs(stock["plateau"] / stock["growth"] - 1) < 0.10  # holds
+    assert stock["decline"] < stock["plateau"]  # losses are not all replaced
+    assert stock["reactivation"] > 1.05 * stock["decline"]  # refreshed
+
+
+def test_lost_copies_are_written_off_and_replaced_while_their_title_rents(level4):
+    status = dict(fetch(A, "SELECT status, COUNT(*) FROM inventory GROUP BY status"))
+    books = sum(count for name, count in status.items() if name != "written_off")
+    assert status["written_off"] > 500 and status.get("missing", 0) < 0.10 * books
+    # inventory.status agrees with each copy's last status change
+    latest = fetch(
+        A,
+        "SELECT i.status, s.status FROM inventory i JOIN inventory_status s ON s.inventory_id = i.inventory_id "
+        "WHERE s.status_id = (SELECT MAX(s2.status_id) FROM inventory_status s2 WHERE s2.inventory_id = i.inventory_id "
+        "AND s2.status_date = (SELECT MAX(s3.status_date) FROM inventory_status s3 "
+        "WHERE s3.inventory_id = i.inventory_id)) AND i.status IN ('written_off', 'missing')",
+    )
+    assert latest and all(a == b for a, b in latest)
+    replaced = fetch(A, "SELECT film_id, purchase_date FROM inventory_purchases WHERE reason = 'replacement'")
+    assert len(replaced) > 100
+    rented = {}
+    for film, when in fetch(
+        A, "SELECT i.film_id, r.rental_date FROM rental r JOIN inventory i ON i.inventory_id = r.inventory_id"
+    ):
+        rented.setdefault(film, []).append(day_number(when))
+    for film, bought in replaced:  # the title rented in the 90 days up to the purchase (its day included)
+        days = np.array(rented[film])
+        assert (days[days <= day_number(bought)] >= day_number(bought) - 90).any(), (film, bought)
+
+
+def test_no_blocked_customer_rents_and_blocks_happen(level4):
+    rules = CONFIG["generation"]["advanced_features"]["late_fees"]
+    fees = fetch(
+        A,
+        "SELECT lf.customer_id, lf.fee_date, lf.total_fee, lf.paid, lf.paid_date, r.return_date FROM late_fees lf "
+        "JOIN rental r ON r.rental_id = lf.rental_id",
+    )
+    last_day = max(day_number(f[1]) for f in fees)
+    windows = []
+    for customer, fee_date, total, paid, paid_date, returned in fees:
+        if returned is None and day_number(fee_date) == last_day:
+            continue  # still accruing: not due yet
+        start = day_number(fee_date) + (0 if float(total) > rules["block_balance"] else rules["block_after_days"])
+        until = day_number(paid_date) if paid else 10**6
+        if until > start:
+            windows.append((customer, start, until))
+    assert len(windows) > 200  # fees too large or too old do block customers
+    rentals = {}
+    for customer, rented in fetch(A, "SELECT customer_id, rental_date FROM rental"):
+        rentals.setdefault(customer, []).append(day_number(rented))
+    assert not any(start <= d < until for customer, start, until in windows for d in rentals.get(customer, ()))
+    # ... and they come back once they have paid
+    assert sum(any(d >= until for d in rentals.get(c, ())) for c, _, until in windows if until < 10**6) > 100
+
+
+def test_ar_looks_like_a_ledger(level4):
+    buckets = dict(fetch(A, "SELECT ar_status, COUNT(*) FROM customer_ar WHERE ar_balance > 0 GROUP BY ar_status"))
+    owing = sum(buckets.values())
+    assert owing > 50
+    assert buckets.get("written_off", 0) < 0.30 * owing
+    open_balances = owing - buckets.get("written_off", 0)
+    assert buckets.get("current", 0) + buckets.get("30_days", 0) > 0.6 * open_balances
+    # written off only after a year without a visit: none of them rented in the last year
+    last_day = _as_date(fetch(A, "SELECT MAX(as_of_date) FROM customer_ar")[0][0])
+    recent = fetch(
+        A,
+        "SELECT COUNT(*) FROM customer_ar a JOIN rental r ON r.customer_id = a.customer_id "
+        "WHERE a.ar_status = 'written_off' AND r.rental_date > %s",
+        [last_day - dt.timedelta(days=365)],
+    )[0][0]
+    assert recent == 0
+
+
+def test_customers_live_near_their_store(level4):
+    rows = fetch(
+        A,
+        "SELECT c.store_id, sa.district, a.district, ci.city, a.postal_code, a.phone, co.country "
+        "FROM customer c JOIN address a ON a.address_id = c.address_id JOIN city ci ON ci.city_id = a.city_id "
+        "JOIN country co ON co.country_id = ci.country_id JOIN store s ON s.store_id = c.store_id "
+        "JOIN address sa ON sa.address_id = s.address_id",
+    )
+    by_store = Counter(r[0] for r in rows)
+    same = Counter(r[0] for r in rows if r[1] == r[2])
+    assert all(same[store] >= 0.9 * count for store, count in by_store.items())
+    states = {"Texas": "TX", "California": "CA", "Alberta": "AB"}
+    for _, _, district, city, postal, phone, country in rows[:3000]:
+        code = states[district]
+        assert city in set(geo.cities(country="CA" if code == "AB" else "US", region=code).name)
+        assert int(phone[1:4]) in geo.NANP_AREA_CODES[code]
+        if code == "AB":
+            assert postal[0] == "T" and country == "Canada"
+        else:
+            assert any(low <= int(postal[:3]) <= high for low, high in geo.US_ZIP_PREFIXES[code])
+
+
+def test_lateness_decays_from_one_day(level4):
+    rows = fetch(
+        A,
+        "SELECT r.rental_date, r.return_date, f.rental_duration FROM rental r "
+        "JOIN inventory i ON i.inventory_id = r.inventory_id JOIN film f ON f.film_id = i.film_id "
+        "WHERE r.return_date IS NOT NULL",
+    )
+    late = np.array([day_number(b) - day_number(a) - d for a, b, d in rows])
+    late = np.bincount(late[late > 0])
+    assert late.argmax() in (1, 2) and late[1] > late[3] > late[6] > late[12]
+    assert late[1:3].sum() > 0.6 * late.sum()
