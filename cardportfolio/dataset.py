@@ -59,7 +59,7 @@ DATASET = DatasetSpec(
     seed_command="seed_cardportfolio",
     tables=("customers", "transactions", "customer_monthly_spend"),
     scale_help="scale 1 = 50,000 cardholders over 18 months (about 14 million transactions); rows grow linearly",
-    tiny_scale=0.004,
+    tiny_scale=0.002,
     plan=plan,
     generate_shard=generate_shard,
     scaled_options=("customers",),

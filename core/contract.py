@@ -213,9 +213,11 @@ def table_contract(model) -> TableContract:
     columns = []
     for model_field in meta.concrete_fields:
         references = None
+        typed = model_field  # a foreign key has its target's type (a varchar(12) key stays varchar(12))
         if isinstance(model_field, models.ForeignKey):
             parent = model_field.related_model._meta
             references = (parent.db_table, model_field.target_field.column)
+            typed = model_field.target_field
         columns.append(
             Column(
                 name=model_field.attname,
@@ -224,9 +226,9 @@ def table_contract(model) -> TableContract:
                 nullable=bool(model_field.null),
                 primary_key=bool(model_field.primary_key),
                 unique=bool(model_field.unique) and not model_field.primary_key,
-                max_length=getattr(model_field, "max_length", None),
-                max_digits=getattr(model_field, "max_digits", None),
-                decimal_places=getattr(model_field, "decimal_places", None),
+                max_length=getattr(typed, "max_length", None),
+                max_digits=getattr(typed, "max_digits", None),
+                decimal_places=getattr(typed, "decimal_places", None),
                 int_bytes=_int_bytes(model_field),
                 references=references,
             )

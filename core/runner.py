@@ -79,8 +79,9 @@ class _Digests:
             else:
                 digest.update(np.ascontiguousarray(values).tobytes())
 
-    def hexdigests(self) -> dict[str, str]:
-        return {table: digest.hexdigest() for table, digest in self.hashes.items()}
+    def hexdigest(self, table: str) -> str:
+        """The table's digest (that of no bytes for a table without rows)."""
+        return self.hashes.get(table, hashlib.sha256()).hexdigest()
 
 
 def _shifted(values: np.ndarray, offset: int) -> np.ndarray:
@@ -275,7 +276,7 @@ def run(
                 for sink in sinks:
                     sink.write(batch)
             progress(ProgressEvent("shards", done, shards, "shards"))
-        result.digests = digests.hexdigests()
+        result.digests = {table.table: digests.hexdigest(table.table) for table in contract}
         result.generation = {
             "domain": spec.domain,
             "seed": int(seed if seed is not None else getattr(plan, "seed", 0)),

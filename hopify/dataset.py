@@ -59,7 +59,7 @@ DATASET = DatasetSpec(
     seed_command="seed_hopify",
     tables=(*REFERENCE_TABLES, *SHARD_TABLES),
     scale_help="scale 1 = about 74,000 customers over 36 months (2.7 million rows); at most 50",
-    tiny_scale=0.01,
+    tiny_scale=0.005,
     plan=plan,
     generate_shard=generate_shard,
     extra_tables=("benchmarks",),
