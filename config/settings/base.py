@@ -148,6 +148,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}},
+    # Several components have a field named `status` with different choices; name each enum after its domain,
+    # or drf-spectacular invents hashed names (Status1a5Enum) and warns, which fails `check --deploy`.
+    "ENUM_NAME_OVERRIDES": {
+        "MinicrmOrderStatusEnum": "minicrm.models.STATUS_CHOICES",
+        "MinicrmHealthStatusEnum": ["healthy", "unhealthy"],
+    },
 }
 
 # Analytics responses are cached until their domain's data changes (core.cache, core.api.cache). The cache must
