@@ -27,12 +27,28 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-VERSION_KEY = "synthbiz:dataset-version:{domain}"
+VERSION_KEY = "synthbiz:dataset-version:{domain}:{database}"
 
 
-def dataset_version(domain: str) -> str:
-    """The current version token of a domain's data (created on first use)."""
-    key = VERSION_KEY.format(domain=domain)
+def database_identity(alias: str) -> str:
+    """A short digest of which database `alias` is (engine, host, port, name), not of the alias' name.
+
+    The version key includes it, so two databases of one domain never share cached answers: a web server restarted
+    on another `MINICRM_DATABASE_URL`, or a test database beside the real one, starts with its own token.
+    """
+    import hashlib
+
+    from django.db import connections
+
+    config = connections.settings[alias] if alias in connections.settings else settings.DATABASES[alias]
+    parts = [config.get("ENGINE", ""), config.get("HOST") or "", str(config.get("PORT") or ""), str(config["NAME"])]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def dataset_version(domain: str, *, using: str | None = None) -> str:
+    """The current version token of a domain's data in database `using` (default the domain's configured
+    database), created on first use."""
+    key = _version_key(domain, using)
     version = cache.get(key)
     if version is None:
         # add() keeps a token another process set meanwhile; read back whichever won.
@@ -47,20 +63,28 @@ def mark_dataset_changed(domain: str, *, using: str | None = None) -> None:
     The second bump matters when the write is inside an outer transaction: a request served between the first
     bump and the commit would have cached the old data under the new token.
     """
+    key = _version_key(domain, using)
 
     def bump():
-        cache.set(VERSION_KEY.format(domain=domain), uuid.uuid4().hex, timeout=None)
+        cache.set(key, uuid.uuid4().hex, timeout=None)
 
     bump()
     if using is not None and transaction.get_connection(using).in_atomic_block:
         transaction.on_commit(bump, using=using)
 
 
+def _version_key(domain: str, using: str | None) -> str:
+    return VERSION_KEY.format(domain=domain, database=database_identity(using or domain))
+
+
 def mark_database_changed(alias: str) -> None:
-    """`mark_dataset_changed` for the domain whose configured database `alias` is; other aliases (a run-time
-    `--database-url` target, `default`) serve no cached analytics and are ignored."""
-    if alias in settings.DOMAIN_APPS:
-        mark_dataset_changed(alias, using=alias)
+    """`mark_dataset_changed` for the domain whose data `alias` holds: its configured alias or a run-time
+    `--database-url` alias (which moves the version of that database, in case a web server reads it)."""
+    from core.databases import domain_of_alias
+
+    domain = domain_of_alias(alias)
+    if domain is not None:
+        mark_dataset_changed(domain, using=alias)
 
 
 def _on_orm_write(sender, using=None, **kwargs):

@@ -2,7 +2,8 @@
 
 An analytics endpoint aggregates whole tables (hopify's cohort matrix takes about a second at the default scale),
 yet its answer only changes when the dataset does. A response is cached under the domain's dataset version
-(`core.cache`) and the request's URL, so any write to the domain makes it unreachable at once. Entries live
+(`core.cache`: one per database, so two databases of a domain never share answers) and the request's URL, so any
+write to the domain makes it unreachable at once. Entries live
 `ANALYTICS_CACHE_SECONDS` (default an hour; 0 switches caching off).
 
 Caching happens inside the view method, after DRF's authentication, permission and throttling checks, and stores

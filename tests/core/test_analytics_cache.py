@@ -130,11 +130,18 @@ def test_a_command_in_another_process_invalidates_the_web_process_cache(settings
         [
             sys.executable,
             "-c",
-            "import django; django.setup(); "
+            "import django, os; django.setup(); from django.db import connections; "
+            # The version is per database: the other process writes the database this one reads.
+            "connections.settings['minicrm']['NAME'] = os.environ['MINICRM_NAME']; "
             "from core.cache import mark_dataset_changed; mark_dataset_changed('minicrm')",
         ],  # fmt: skip
         cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", "CACHE_URL": f"filecache://{location}"},
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.local",
+            "CACHE_URL": f"filecache://{location}",
+            "MINICRM_NAME": str(connections.settings["minicrm"]["NAME"]),
+        },
         check=True,
     )
 
