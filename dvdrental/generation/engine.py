@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simkit import calendar
 from simkit.hashing import hashed_uniform
 from simkit.pools import PeoplePools
 from simkit.rng import Streams
@@ -28,7 +29,7 @@ from ..constants import CLOSING_HOUR, OPENING_HOUR, BusinessPhase, PurchaseReaso
 from .catalogue import GenreTemplate
 from .ledger import ar_status, plan_fees
 from .state import NEVER, SECONDS_PER_DAY, SimulationState
-from .world import add_films, buy_copies, day_dates, new_customer_columns, store_staff, timestamps
+from .world import add_films, buy_copies, day_dates, new_customer_columns, store_geography, store_staff, timestamps
 
 # Share of rentals in each opening hour, 10:00 to 21:00: evenings are busiest.
 HOUR_WEIGHTS = np.array([0.45, 0.55, 0.65, 0.7, 0.7, 0.8, 0.95, 1.25, 1.55, 1.7, 1.45, 0.9])
@@ -230,6 +231,27 @@ def mid_week_month(day: int) -> int:
     return int((np.int64(day + 3).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)) % 12 + 1)
 
 
+def special_days(first_day: int, end_day: int, *, stores: int) -> np.ndarray:
+    """Demand multiplier of each day from `first_day` (holidays, the week before Christmas, Black Friday, New
+    Year's Day; `simkit.calendar.SPECIAL_DAY_EFFECTS["video_rental"]`), averaged over the stores' countries and
+    divided by its mean over the calendar month, so special days move demand within a month while the configured
+    monthly and seasonal multipliers keep their meaning."""
+    first = np.datetime64(int(first_day) - 40, "D").astype("datetime64[M]")
+    last = np.datetime64(int(end_day) + 40, "D").astype("datetime64[M]")
+    days = np.arange(first.astype("datetime64[D]"), (last + 1).astype("datetime64[D]"), dtype="datetime64[D]")
+    places = store_geography(stores).stores
+    effect = np.zeros(len(days))
+    for city in places:
+        effect += calendar.special_day_multipliers(days, city.country, "video_rental", subdiv=city.region)
+    effect /= len(places)
+    month = days.astype("datetime64[M]").astype(np.int64)
+    month = month - month.min()
+    means = np.bincount(month, weights=effect) / np.bincount(month)
+    effect = effect / means[month]
+    offset = int(first_day) - int(days[0].astype(np.int64))
+    return effect[offset:]
+
+
 @dataclass
 class WeekSummary:
     """What one simulated week did (the seasonality_log row), for progress and reports."""
@@ -278,6 +300,7 @@ class Engine:
         p, m = self.gen["spike_day_probability"], self.gen["spike_day_multiplier"]
         self.spike_mean = 1 + p * (m - 1)
         self.uniforms = HashedUniforms(state.seed)
+        self.calendar_effect = special_days(state.first_day, self.end_day + 7, stores=state.stores)
         self.ledger: list[dict[str, np.ndarray]] = []  # compact per-rental facts for the closing tables
         self._ensure_lost_demand()
 
@@ -352,6 +375,7 @@ class Engine:
         spike_factor = np.where(spikes, self.gen["spike_day_multiplier"], 1.0) / self.spike_mean
         weekday0 = int((week_start + 3) % 7)
         lam = target * self.weekday_share[(weekday0 + np.arange(7)) % 7] * spike_factor
+        lam = lam * self.calendar_effect[week_start - state.first_day + np.arange(7)]
         days = []
         lost = 0
         for offset in range(7):

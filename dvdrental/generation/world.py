@@ -494,6 +494,11 @@ def new_customer_columns(
         reactivation_week=reactivation_week,
     )
     email = np.strings.upper(people["email"])
+    # The row changes on the day the customer leaves (active false) or comes back: last_update says when.
+    reactivated = reactivation_week <= last_week
+    change_week = np.where(churned_for_good, churn_week, np.where(reactivated, reactivation_week, -1))
+    change_ts = (state.first_day + 7 * (change_week - 1)) * SECONDS_PER_DAY + rng.integers(9 * 3600, 21 * 3600, count)
+    updated = np.where(change_week > 0, np.maximum(change_ts, created + 1), created)
     return [
         (
             "address",
@@ -510,7 +515,7 @@ def new_customer_columns(
                 "address_id": address_ids,
                 "active": ~churned_for_good,
                 "create_date": timestamps(created),
-                "last_update": timestamps(created),
+                "last_update": timestamps(updated),
             },
         ),
         (

@@ -179,3 +179,43 @@ def test_lateness_decays_from_one_day(level4):
     late = np.bincount(late[late > 0])
     assert late.argmax() in (1, 2) and late[1] > late[3] > late[6] > late[12]
     assert late[1:3].sum() > 0.6 * late.sum()
+
+
+def test_december_and_holidays_move_demand_as_the_calendar_says(level4):
+    from simkit import calendar
+
+    rows = fetch(A, "SELECT rental_date FROM rental")
+    days, counts = np.unique(np.array([day_number(r[0]) for r in rows]).astype("datetime64[D]"), return_counts=True)
+    kind = calendar.special_day_kinds(days, "US")
+    month, weekday, year = calendar.month(days), calendar.weekday(days), days.astype("datetime64[Y]")
+
+    def ratio(name):
+        out = []
+        for i in np.flatnonzero(kind == name):
+            same = (kind == "") & (month == month[i]) & (weekday == weekday[i]) & (year == year[i])
+            if same.any():
+                out.append(counts[i] / counts[same].mean())
+        return float(np.mean(out))
+
+    assert ratio("christmas_week") > 1.2  # the week before Christmas is busier than the rest of December
+    assert ratio("christmas_day") < 0.5  # and Christmas Day is quiet
+    assert ratio("holiday") > 1.15  # a day off is a movie night
+
+
+def test_last_update_moves_with_the_row(level4):
+    churned = fetch(
+        A,
+        "SELECT c.create_date, c.last_update, l.churn_week, l.reactivation_week, c.active FROM customer c "
+        "JOIN customer_lifecycle l ON l.customer_id = c.customer_id WHERE l.churn_week IS NOT NULL",
+    )
+    start = day_number(fetch(A, "SELECT MIN(week_start) FROM seasonality_log")[0][0])
+    for created, updated, churn, back, active in churned:
+        week = back if back is not None else churn
+        assert day_number(updated) - start in range(7 * (week - 1), 7 * week), (churn, back)
+        assert bool(active) == (back is not None) and updated > created
+    written_off = fetch(
+        A,
+        "SELECT i.last_update, s.status_date FROM inventory i JOIN inventory_status s "
+        "ON s.inventory_id = i.inventory_id AND s.status = 'written_off' WHERE i.status = 'written_off'",
+    )
+    assert written_off and all(a == b for a, b in written_off)
