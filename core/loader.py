@@ -14,6 +14,7 @@ import os
 import time
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,6 +26,7 @@ from core.cache import mark_database_changed
 from simkit.tables import row_count, slices
 
 DEFAULT_BATCH_SIZE = 20_000
+GENERATION_TABLE = "synthbiz_generation"  # core.sinks.database: what made the data, inside the database
 # Loads committed per alias in this process: a command interrupted by Ctrl-C compares it with the count before its
 # run to tell the user truthfully whether the new data was committed or rolled back.
 _commits: dict[str, int] = {}
@@ -113,6 +115,7 @@ class BulkLoad:
         self.stats = LoadStats()
         self._written_models: list[type[models.Model]] = []
         self._deferred_indexes: list[str] = []
+        self.generation_recorded = False  # a sink wrote the generation record itself (with its digests)
 
     def wipe(self, app_label: str) -> None:
         """Delete every row of the app's tables by SQL (as Django's `flush` does), inside this transaction."""
@@ -125,6 +128,8 @@ class BulkLoad:
         with self.connection.cursor() as cursor:
             for statement in statements:
                 cursor.execute(statement)
+            if GENERATION_TABLE in existing:  # the data it described is gone
+                cursor.execute(f"DELETE FROM {self.connection.ops.quote_name(GENERATION_TABLE)}")
 
     def delete_all(self, model: type[models.Model]) -> None:
         """Delete every row of one table by SQL, inside this transaction."""
@@ -275,12 +280,45 @@ def _foreign_keys_checked_once(connection):
             connection.enable_constraint_checking()
 
 
+# The generation a seed command is running (domain, seed, scale, options), set by SeedCommand around its service:
+# a load of that domain's data records it in the database's `synthbiz_generation` table, in the load's transaction.
+current_generation: ContextVar[dict | None] = ContextVar("current_generation", default=None)
+
+
+@contextmanager
+def recording_generation(generation: dict):
+    """Within the block, every bulk load of `generation["domain"]` records it (unless the load did already)."""
+    token = current_generation.set(generation)
+    try:
+        yield
+    finally:
+        current_generation.reset(token)
+
+
+def _record_generation(loader: BulkLoad, recordable: bool) -> None:
+    from core.databases import domain_of_alias
+    from core.sinks.database import insert_generation
+
+    generation = current_generation.get()
+    if not recordable or generation is None or loader.generation_recorded or not loader.stats.rows:
+        return
+    if domain_of_alias(loader.using) != generation["domain"]:
+        return
+    insert_generation(loader.connection, {**generation, "rows": dict(loader.stats.rows), "digests": {}})
+    loader.generation_recorded = True
+
+
 @contextmanager
 def bulk_load(*, using: str, batch_size: int = DEFAULT_BATCH_SIZE):
     """One atomic load: yields a `BulkLoad`; commits on success, rolls back on any exception or Ctrl-C."""
+    from core.sinks.database import ensure_generation_table
+
     loader = BulkLoad(using=using, batch_size=batch_size)
+    # Before the transaction: MySQL commits on DDL.
+    recordable = current_generation.get() is not None and ensure_generation_table(using=using)
     with _foreign_keys_checked_once(loader.connection) as check_at_end, transaction.atomic(using=using):
         yield loader
+        _record_generation(loader, recordable)
         loader.restore_indexes()
         loader.reset_sequences()
         if check_at_end:

@@ -16,12 +16,14 @@ from django.db import DEFAULT_DB_ALIAS
 from django.db.utils import Error as DatabaseError
 
 from core.databases import DatabaseTargetError, describe, domain_database, ensure_migrated
-from core.loader import DEFAULT_BATCH_SIZE, commit_count
+from core.loader import DEFAULT_BATCH_SIZE, commit_count, recording_generation
 from core.locks import LockHeld, dataset_lock
 from core.management.dataset_options import (
     DatasetRunError,
     add_dataset_arguments,
+    generation_of,
     prepare_dataset_options,
+    refuse_another_seed,
     writes_configured_database,
 )
 from core.options import MAX_BATCH_SIZE, DatabaseUrl, Integer, OutputFile, Seed, add_ranges_to_help, with_range
@@ -267,10 +269,13 @@ class SeedCommand(DomainCommand):
         alias = self.target_database(options)
         if writes_configured_database(options):
             self.guard_existing_data(alias, options)
+            if not options["reset"]:  # an append (dvdrental level 2) keeps the recorded seed
+                refuse_another_seed(self, alias, options)
         self._alias, self._commits_before = alias, commit_count(alias)
         with self.progress(options) as progress:
             try:
-                report = self.seed(using=alias, options=options, progress=progress)
+                with recording_generation(generation_of(self.domain, options, NON_SHAPING_OPTIONS)):
+                    report = self.seed(using=alias, options=options, progress=progress)
             except DatabaseError as exc:
                 raise CommandError(
                     f"seeding {describe(alias)} failed and was rolled back: {str(exc).splitlines()[0]}"

@@ -159,3 +159,30 @@ def writes_configured_database(options: dict) -> bool:
 
 # What a seed command turns into one line when it escapes a run: a target or executor failing mid-run.
 DatasetRunError = (SinkError, RunnerError, DatasetSpecError, OSError)
+
+
+def generation_of(domain: str, options: dict, non_shaping: set[str]) -> dict:
+    """What a seed records about itself in the domain's database (`core.datasets.generation_info` reads it)."""
+    import datetime as dt
+
+    shaping = {
+        name: (value.isoformat() if isinstance(value, dt.date) else value)
+        for name, value in options.items()
+        if name not in non_shaping and isinstance(value, str | int | float | bool | dt.date | None)
+    }
+    return {"domain": domain, "seed": options["seed"], "scale": options.get("scale", 1.0), "options": shaping}
+
+
+def refuse_another_seed(command, alias: str, options: dict) -> None:
+    """An append (data kept, no --reset) must continue under the seed the data was made with: one line otherwise."""
+    from core.databases import describe
+    from core.datasets import generation_info
+
+    recorded = generation_info(using=alias)
+    if recorded is None or recorded["domain"] != command.domain or recorded["seed"] == options["seed"]:
+        return
+    raise CommandError(
+        f"{describe(alias)} holds {command.domain} data made with --seed {recorded['seed']}; an append continues "
+        f"under that seed: run with --seed {recorded['seed']}, or --reset to start again with --seed "
+        f"{options['seed']} (nothing was changed)"
+    )

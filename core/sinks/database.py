@@ -36,6 +36,29 @@ def ensure_generation_table(*, using: str) -> bool:
     return True
 
 
+def insert_generation(connection, generation: dict) -> None:
+    """Add a generation record as the next run (inside the caller's transaction)."""
+    from core.runner import project_version
+
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX(run) FROM {quote(GENERATION_TABLE)}")
+        run = (cursor.fetchone()[0] or 0) + 1
+        cursor.execute(
+            f"INSERT INTO {quote(GENERATION_TABLE)} (run, domain, seed, scale, options, version, tables_json) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            [
+                run,
+                generation["domain"],
+                int(generation["seed"]),
+                float(generation.get("scale", 1.0)),
+                json.dumps(generation.get("options", {}), sort_keys=True, default=str),
+                str(generation.get("version") or project_version()),
+                json.dumps({"rows": generation.get("rows", {}), "digests": generation.get("digests", {})}),
+            ],
+        )
+
+
 def read_generation(*, using: str) -> dict | None:
     """The latest record of `synthbiz_generation` in `using`, or None (no table, or no row)."""
     from django.db import connections
@@ -153,24 +176,16 @@ class DatabaseSink(Sink):
         self.loader.write(self.models[batch.table], batch.columns)
 
     def record(self, generation: dict) -> None:
-        """Insert the generation record (inside the load's transaction)."""
-        quote = self.loader.connection.ops.quote_name
-        with self.loader.connection.cursor() as cursor:
-            cursor.execute(f"SELECT MAX(run) FROM {quote(GENERATION_TABLE)}")
-            run = (cursor.fetchone()[0] or 0) + 1
-            cursor.execute(
-                f"INSERT INTO {quote(GENERATION_TABLE)} (run, domain, seed, scale, options, version, tables_json) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                [
-                    run,
-                    generation["domain"],
-                    int(generation["seed"]),
-                    float(generation["scale"]),
-                    json.dumps(generation.get("options", {}), sort_keys=True, default=str),
-                    str(generation.get("version", "")),
-                    json.dumps({"rows": generation.get("rows", {}), "digests": generation.get("digests", {})}),
-                ],
-            )
+        """Insert the generation record (inside the load's transaction), with the scale and options the seed
+        command was given where one is running (the plan only knows the counts the scale became)."""
+        from core.loader import current_generation
+
+        command = current_generation.get()
+        if command is not None and command["domain"] == generation["domain"]:
+            options = {**generation.get("options", {}), **command["options"]}
+            generation = {**generation, "scale": command["scale"], "options": options}
+        insert_generation(self.loader.connection, generation)
+        self.loader.generation_recorded = True
 
     def commit(self, generation: dict | None = None) -> None:
         if generation is not None and getattr(self, "recordable", False):

@@ -229,3 +229,38 @@ def test_a_failed_run_leaves_no_files(tmp_path):
     with pytest.raises(OSError, match="disk full"):
         run(spec, plan, [*targets, Failing()])
     assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_an_append_keeps_the_recorded_seed_and_records_itself(scratch_database):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    url, alias = scratch_database("dvdrental")
+    call_command("seed_dvdrental", "--database-url", url, "--level", "1", "--seed", "7", stdout=StringIO())
+    assert datasets.generation_info(using=alias)["seed"] == 7
+
+    with pytest.raises(CommandError, match="made with --seed 7; an append continues under that seed"):
+        call_command("seed_dvdrental", "--database-url", url, "--level", "2", "--seed", "8", stdout=StringIO())
+    assert datasets.generation_info(using=alias)["run"] == 1  # nothing was changed
+
+    call_command("seed_dvdrental", "--database-url", url, "--level", "2", "--seed", "7", stdout=StringIO())
+    recorded = datasets.generation_info(using=alias)
+    assert recorded["run"] == 2 and recorded["seed"] == 7 and recorded["options"]["level"] == 2
+    assert recorded["rows"]["rental"] > 0
+
+
+def test_a_seed_records_its_generation_in_its_database(scratch_database, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    url, alias = scratch_database("minicrm")
+    call_command("seed_minicrm", "--database-url", url, "--scale", "0.1", "--seed", "3", stdout=StringIO())
+    recorded = datasets.generation_info(using=alias)
+    assert recorded["domain"] == "minicrm" and recorded["seed"] == 3 and recorded["scale"] == 0.1
+    assert recorded["options"]["customers"] == 50  # --scale 0.1 of 500 customers
+    assert set(recorded["digests"]) == {table.table for table in datasets.get("minicrm").contract()}
+    call_command("seed_minicrm", "--database-url", url, "--reset", "--no-input", "--seed", "4", stdout=StringIO())
+    assert datasets.generation_info(using=alias)["run"] == 1  # a reset forgets the generations it replaced
