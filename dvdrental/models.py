@@ -257,6 +257,11 @@ class Staff(models.Model):
     active = models.BooleanField(default=True, help_text="Still employed.")
     username = models.CharField(max_length=16, help_text="Login name at the till.")
     password = models.CharField(max_length=40, null=True, blank=True, help_text="Always NULL in generated data.")
+    picture = models.BinaryField(null=True, blank=True, help_text="Sakila's photo column; NULL in generated data.")
+    hired_date = models.DateField(null=True, blank=True, help_text="First working day.")
+    left_date = models.DateField(
+        null=True, blank=True, help_text="Day they left (NULL: still employed; then active is false)."
+    )
     last_update = last_update_field()
 
     class Meta:

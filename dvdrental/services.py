@@ -285,7 +285,9 @@ def simulation_state_load(*, using: str, seed: int, config: dict) -> SimulationS
         churn_week=np.array([NEVER if r[5] is None else r[5] for r in customer_rows], dtype=np.int64),
         reactivation_week=np.array([NEVER if r[6] is None else r[6] for r in customer_rows], dtype=np.int64),
     )
-    staff = list(Staff.objects.using(using).order_by("store_id", "id").values_list("id", "store_id"))
+    staff = list(
+        Staff.objects.using(using).order_by("store_id", "id").values_list("id", "store_id", "hired_date", "left_date")
+    )
     counters = {
         name: (model.objects.using(using).order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
         for name, model in (
@@ -308,6 +310,9 @@ def simulation_state_load(*, using: str, seed: int, config: dict) -> SimulationS
         staff_id=np.array([r[0] for r in staff], dtype=np.int64),
         staff_store=np.array([r[1] for r in staff], dtype=np.int64) - 1,
         counters=counters,
+        staff_from=np.array([_day_number(r[2]) if r[2] else -(10**6) for r in staff], dtype=np.int64),
+        staff_until=np.array([_day_number(r[3]) if r[3] else 10**6 for r in staff], dtype=np.int64),
+        staff_slot=_staff_slots(np.array([r[1] for r in staff], dtype=np.int64)),
     )
     rows = _open_rentals(using, clock_day=clock_day)
     if rows:
@@ -331,6 +336,13 @@ def simulation_state_load(*, using: str, seed: int, config: dict) -> SimulationS
         holding = plan.hold_day > clock_day - 1
         state.add_holds(holder[holding], plan.hold_day[holding])
     return state
+
+
+def _staff_slots(store: np.ndarray) -> np.ndarray:
+    """Position of each staff row within its store (0 = the first, the manager), rows grouped by store."""
+    first = np.r_[True, store[1:] != store[:-1]]
+    start = np.maximum.accumulate(np.where(first, np.arange(len(store)), 0))
+    return np.arange(len(store)) - start
 
 
 def rentals_returned_update(*, using: str, seed: int, config: dict, end_ts: int) -> int:

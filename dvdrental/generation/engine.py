@@ -547,7 +547,7 @@ class Engine:
         if self.features["enable_late_fees"]:
             self._block_for_fees(rental_id, customer, day, state.films.rental_duration[copies.film[copy]], plan)
         copy_store = copies.store[copy]
-        staff = store_staff(state, copy_store, rng.random(count))
+        staff = store_staff(state, copy_store, rng.random(count), day=np.full(count, day))
         return {
             "rental_id": rental_id,
             "rental_ts": rental_ts,
@@ -939,7 +939,7 @@ class Engine:
         ):
             u = hashed_uniform(seed, stream + "_time", rid[mask])
             ts = day[mask] * SECONDS_PER_DAY + OPENING_HOUR * 3600 + (u * 36_000).astype(np.int64)
-            staff = store_staff(self.state, store[mask], hashed_uniform(seed, stream, rid[mask]))
+            staff = store_staff(self.state, store[mask], hashed_uniform(seed, stream, rid[mask]), day=day[mask])
             parts.append((customer_id[mask], staff, rid[mask], amount[mask], ts))
         columns = [np.concatenate([p[i] for p in parts]) for i in range(5)]
         order = np.argsort(columns[4], kind="stable")

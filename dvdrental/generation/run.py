@@ -43,7 +43,10 @@ def fresh_run(
     streams = Streams(seed)
     rng = streams.generator("world")
     first_day = int(np.datetime64(dt.date.fromisoformat(config["simulation"]["start_date"]), "D").astype(np.int64))
-    state, batches = opening_world(rng, config=config, seed=seed, pools=pools, templates=templates, first_day=first_day)
+    last_day = first_day + 7 * weeks - 1
+    state, batches = opening_world(
+        rng, config=config, seed=seed, pools=pools, templates=templates, first_day=first_day, last_day=last_day
+    )
     yield from batches
     engine = Engine(
         config=config,

@@ -104,6 +104,18 @@ class SimulationState:
     write_off_copy: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     write_off_ts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     film_last_rented: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    # Each staff member's first day and the day after their last (hired/left dates), and their position at the
+    # store (0 = manager); empty arrays: everyone works every day.
+    staff_from: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    staff_until: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    staff_slot: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+
+    def __post_init__(self):
+        n = len(self.staff_id)
+        if len(self.staff_from) != n:
+            self.staff_from = np.full(n, -(10**6), np.int64)
+            self.staff_until = np.full(n, 10**6, np.int64)
+            self.staff_slot = np.zeros(n, np.int64)
 
     @property
     def stores(self) -> int:

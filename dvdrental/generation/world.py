@@ -157,8 +157,11 @@ def opening_world(
     pools: PeoplePools,
     templates: list[GenreTemplate],
     first_day: int,
+    last_day: int | None = None,
 ) -> tuple[SimulationState, list[tuple[str, dict]]]:
-    """Reference data, stores, staff, films and copies of a new database; returns the state and the batches."""
+    """Reference data, stores, staff, films and copies of a new database; returns the state and the batches.
+
+    `last_day` is the run's last day: clerks are hired and leave up to it (see `staff_roster`)."""
     sim, gen = config["simulation"], config["generation"]
     stores = sim["stores"]
     opening_ts = (first_day - 365) * SECONDS_PER_DAY + 9 * 3600  # the chain opened a year before week 1
@@ -191,8 +194,11 @@ def opening_world(
     )
     counters = {"address": 1, "customer": 1, "film": 1, "inventory": 1, "rental": 1, "payment": 1}
     # Stores and their staff: a manager and clerks per store, store s's staff listed together.
-    staff_per_store = 1 + sim["clerks_per_store"]
-    n_staff = stores * staff_per_store
+    roster = staff_roster(
+        seed=seed, stores=stores, clerks=sim["clerks_per_store"], first_day=first_day - 365,
+        last_day=last_day if last_day is not None else first_day,
+    )  # fmt: skip
+    n_staff = len(roster["store"])
     state = SimulationState(
         seed=seed,
         first_day=first_day,
@@ -205,8 +211,11 @@ def opening_world(
         copies=None,  # set below
         customers=None,
         staff_id=np.arange(1, n_staff + 1),
-        staff_store=np.repeat(np.arange(stores), staff_per_store),
+        staff_store=roster["store"],
         counters=counters,
+        staff_from=roster["hired"],
+        staff_until=roster["left"],
+        staff_slot=roster["slot"],
     )
     state.copies = Copies()
     state.customers = Customers()
@@ -250,14 +259,22 @@ def opening_world(
                 "address_id": address_ids[stores:],
                 "email": np.strings.add(np.strings.add(np.strings.add(first, "."), last), "@dvdrental.example.com"),
                 "store_id": state.staff_store + 1,
-                "active": np.ones(n_staff, dtype=bool),
+                "active": roster["left"] >= NEVER_DAY,
                 "username": username,
                 "password": np.full(n_staff, None, dtype=object),
-                "last_update": timestamps(np.full(n_staff, opening_ts)),
+                "hired_date": day_dates(roster["hired"]),
+                "left_date": np.where(
+                    roster["left"] < NEVER_DAY,
+                    day_dates(np.minimum(roster["left"], NEVER_DAY - 1)),
+                    np.datetime64("NaT"),
+                ),
+                "last_update": timestamps(
+                    np.where(roster["left"] < NEVER_DAY, roster["left"], roster["hired"]) * SECONDS_PER_DAY + 9 * 3600
+                ),
             },
         )
     )
-    managers = state.staff_id[::staff_per_store]
+    managers = state.staff_id[roster["slot"] == 0]
     batches.append(("store_manager", {"id": np.arange(1, stores + 1), "manager_staff_id": managers}))
     # The opening catalogue: films released over the years before week 1, genres uniformly.
     count = gen["films_count"]
@@ -403,7 +420,7 @@ def buy_copies(
     }
     batches = [("inventory", inventory), ("inventory_purchases", purchases)]
     if status_log:
-        staff = store_staff(state, copy_store, rng.random(copies))
+        staff = store_staff(state, copy_store, rng.random(copies), day=np.full(copies, day))
         batches.append(
             (
                 "inventory_status",
@@ -421,11 +438,57 @@ def buy_copies(
     return batches
 
 
-def store_staff(state: SimulationState, store: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """A staff id of each row's store, chosen by the uniform `u`."""
-    per_store = np.bincount(state.staff_store, minlength=state.stores)
-    start = np.concatenate([[0], np.cumsum(per_store)[:-1]])
-    pick = start[store] + np.minimum((u * per_store[store]).astype(np.int64), per_store[store] - 1)
+NEVER_DAY = 10**6  # a day after any run (staff still employed)
+CLERK_TENURE_DAYS = 900  # mean time a clerk stays (exponential, at least 120 days)
+
+
+def staff_roster(*, seed: int, stores: int, clerks: int, first_day: int, last_day: int) -> dict[str, np.ndarray]:
+    """Who works where and when: per store a manager for the whole run (slot 0) and `clerks` clerk positions, each
+    filled by a sequence of clerks who stay ~2.5 years; when one leaves the next is hired the same day.
+
+    A pure function of its arguments (hashed per store, slot and turn), rows grouped by store."""
+    store, slot, hired, left = [], [], [], []
+    for s in range(stores):
+        store.append(s), slot.append(0), hired.append(first_day), left.append(NEVER_DAY)
+        for c in range(1, clerks + 1):
+            day, turn = first_day, 0
+            while day <= last_day:
+                u = float(hashed_uniform(seed, "staff_tenure", np.array([(s * 1000 + c) * 1000 + turn]))[0])
+                stay = max(120, int(-CLERK_TENURE_DAYS * np.log1p(-u)))
+                end = day + stay if day + stay <= last_day else NEVER_DAY
+                store.append(s), slot.append(c), hired.append(day), left.append(end)
+                day, turn = day + stay, turn + 1
+    return {
+        "store": np.array(store, dtype=np.int64),
+        "slot": np.array(slot, dtype=np.int64),
+        "hired": np.array(hired, dtype=np.int64),
+        "left": np.array(left, dtype=np.int64),
+    }
+
+
+def store_staff(state: SimulationState, store: np.ndarray, u: np.ndarray, day=None) -> np.ndarray:
+    """A staff id of each row's store, chosen by the uniform `u` among the staff on shift that `day`.
+
+    On shift: employed that day and not on a day off (the manager works Monday to Friday, clerk k is off on two
+    consecutive weekdays starting at 2k, so weekends are covered by clerks); nobody on shift: anyone employed."""
+    store = np.asarray(store, dtype=np.int64)
+    u = np.asarray(u, dtype=float)
+    if day is None:
+        day = np.full(len(store), state.next_day)
+    day = np.broadcast_to(np.asarray(day, dtype=np.int64), store.shape)
+    employed = (state.staff_store[None, :] == store[:, None]) & (state.staff_from[None, :] <= day[:, None])
+    employed &= day[:, None] < state.staff_until[None, :]
+    weekday = ((day + 3) % 7)[:, None]
+    slot = state.staff_slot[None, :]
+    off = np.where(slot == 0, weekday >= 5, ((weekday - 2 * slot) % 7) < 2)
+    on_shift = employed & ~off
+    on_shift = np.where(on_shift.any(axis=1)[:, None], on_shift, employed)
+    fallback = ~on_shift.any(axis=1)
+    on_shift[fallback] = state.staff_store[None, :] == store[fallback][:, None]
+    count = on_shift.sum(axis=1)
+    k = np.minimum((u * count).astype(np.int64), count - 1)
+    rank = np.cumsum(on_shift, axis=1) - 1
+    pick = np.argmax(on_shift & (rank == k[:, None]), axis=1)
     return state.staff_id[pick]
 
 

@@ -219,3 +219,24 @@ def test_last_update_moves_with_the_row(level4):
         "ON s.inventory_id = i.inventory_id AND s.status = 'written_off' WHERE i.status = 'written_off'",
     )
     assert written_off and all(a == b for a, b in written_off)
+
+
+def test_clerks_are_hired_and_leave_and_serve_only_while_employed(level4):
+    staff = fetch(A, "SELECT store_id, hired_date, left_date, active, last_update FROM staff")
+    first = min(_as_date(s[1]) for s in staff)
+    changes = Counter()
+    for store, hired, left, active, updated in staff:
+        changes[store] += (_as_date(hired) > first) + (left is not None)
+        assert bool(active) == (left is None)
+        assert day_number(updated) == day_number(left if left is not None else hired)
+    assert min(changes.values()) >= 3
+    outside = fetch(
+        A,
+        "SELECT COUNT(*) FROM rental r JOIN staff s ON s.staff_id = r.staff_id "
+        "WHERE r.rental_date < s.hired_date OR (s.left_date IS NOT NULL AND r.rental_date >= s.left_date)",
+    )[0][0]
+    assert outside == 0
+    # weekends are served by clerks, not by the manager (who works Monday to Friday)
+    managers = {r[0] for r in fetch(A, "SELECT manager_staff_id FROM store")}
+    weekend = [r[0] for r in fetch(A, "SELECT staff_id, rental_date FROM rental") if r[1].weekday() >= 5]
+    assert weekend and not managers & set(weekend)

@@ -42,7 +42,7 @@ def test_phases_shape_weekly_volume(small_level4):
         trend[phase] = np.polyfit(np.arange(30), weeks, 1)[0] / weeks.mean()  # relative change a week
         wanted = target[30 * number : 30 * (number + 1)]
         # the rentals follow the week's target (spike days and noise included), whatever the phase
-        assert abs(trend[phase] - np.polyfit(np.arange(30), wanted, 1)[0] / wanted.mean()) < 0.003, phase
+        assert abs(trend[phase] - np.polyfit(np.arange(30), wanted, 1)[0] / wanted.mean()) < 0.005, phase  # ~3 s.e.
     assert trend["growth"] > 0.01
     assert abs(trend["plateau"]) < 0.012  # flat but for noise: 30 weeks hold two or three spike days
     assert trend["decline"] < -0.005
