@@ -1,16 +1,18 @@
-"""Export every table of a domain to CSV or Parquet, streamed in chunks so memory stays flat at any size."""
+"""Export every table of a domain through the sinks (`core.sinks`), streamed in chunks so memory stays flat."""
 
 from __future__ import annotations
 
-import csv
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.apps import apps
+import numpy as np
 from django.db import connections, models, transaction
 
+from core.contract import app_models_in_fk_order, dataset_contract, table_contract
 from core.progress import ProgressCallback, ProgressEvent, no_progress
+from simkit.tables import TableBatch
 
 EXPORT_FORMATS = ("csv", "parquet")
 CHUNK_ROWS = 50_000
@@ -49,42 +51,55 @@ def _chunks(*, using: str, model: type[models.Model], chunk_rows: int) -> Iterat
             yield columns, rows
 
 
-def _write_csv(path: Path, chunks) -> int:
-    count = 0
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        header_written = False
-        for columns, rows in chunks:
-            if not header_written:
-                writer.writerow(columns)
-                header_written = True
-            writer.writerows(rows)
-            count += len(rows)
-    return count
+def _python_values(values: list, column) -> np.ndarray:
+    """A column fetched by a DB-API cursor as the numpy array the contract's sinks take (NaN/NaT/None for NULL).
+
+    Drivers differ: SQLite hands back dates as text and booleans as 0/1, PostgreSQL aware datetimes, every backend
+    Decimals for decimal columns; the column's kind decides."""
+    kind = column.kind
+    if kind in ("date", "datetime"):
+        unit = "D" if kind == "date" else "s"
+        out = []
+        for value in values:
+            if isinstance(value, str):
+                value = dt.date.fromisoformat(value[:10]) if kind == "date" else dt.datetime.fromisoformat(value)
+            if isinstance(value, dt.datetime) and value.tzinfo is not None:
+                value = value.astimezone(dt.UTC).replace(tzinfo=None)
+            out.append(np.datetime64("NaT") if value is None else np.datetime64(value, unit))
+        return np.array(out, dtype=f"datetime64[{unit}]")
+    if kind in ("float", "decimal"):
+        return np.array([np.nan if value is None else float(value) for value in values], dtype=np.float64)
+    if kind == "int":
+        if any(value is None for value in values):
+            return np.array([np.nan if value is None else float(value) for value in values], dtype=np.float64)
+        return np.array(values, dtype=np.int64)
+    if kind == "bool":
+        return np.array([None if value is None else bool(value) for value in values], dtype=object)
+    return np.array([None if value is None else str(value) for value in values], dtype=object)
+
+
+def _batch(contract, columns: list[str], rows: list[tuple]) -> TableBatch:
+    by_column = {c.column: c for c in contract.columns}
+    values = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
+    return TableBatch(
+        contract.table,
+        {
+            by_column[name].name: _python_values(list(v), by_column[name])
+            for name, v in zip(columns, values, strict=True)
+        },
+    )
 
 
 def _write_parquet(path: Path, chunks, model: type[models.Model]) -> int:
-    import pyarrow as pa
+    """Chunks of rows into one Parquet file typed by the table contract (also used by the zip downloads)."""
     import pyarrow.parquet as pq
 
+    contract = table_contract(model)
     count = 0
-    writer = None
-    try:
+    with pq.ParquetWriter(path, contract.arrow_schema()) as writer:
         for columns, rows in chunks:
-            batch = pa.table({name: [row[i] for row in rows] for i, name in enumerate(columns)})
-            if writer is None:
-                writer = pq.ParquetWriter(path, batch.schema)
-            else:
-                batch = batch.cast(writer.schema)
-            writer.write_table(batch)
+            writer.write_table(contract.arrow_table(_batch(contract, columns, rows).columns))
             count += len(rows)
-    finally:
-        if writer is not None:
-            writer.close()
-    if writer is None:  # an empty table still gets a file with its columns
-        pq.write_table(
-            pa.table({field.column: pa.array([], pa.string()) for field in model._meta.concrete_fields}), path
-        )
     return count
 
 
@@ -93,23 +108,39 @@ def dataset_export(
     domain: str,
     using: str,
     fmt: str,
-    out_dir: Path,
+    out_dir: Path | None = None,
     chunk_rows: int = CHUNK_ROWS,
     progress: ProgressCallback = no_progress,
+    target: str | None = None,
 ) -> list[ExportedTable]:
-    """Write one file per table of `domain` (`<table>.csv` or `<table>.parquet`) into `out_dir`."""
+    """Write every table of `domain` through one sink (`core.sinks`): `<table>.csv` or `<table>.parquet` files in
+    `out_dir`, or any `--to` target (`duckdb:FILE`, `sql:FILE?dialect=postgres`, ...). Typed by the table contract;
+    the files appear only once every table is written. The database's generation record goes along."""
+    from core.datasets import generation_info
+    from core.sinks import parse_target
+
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    exported = []
-    table_models = list(apps.get_app_config(domain).get_models())
-    for done, model in enumerate(table_models, start=1):
-        path = out_dir / f"{model._meta.db_table}.{fmt}"
-        chunks = _chunks(using=using, model=model, chunk_rows=chunk_rows)
-        rows = _write_csv(path, chunks) if fmt == "csv" else _write_parquet(path, chunks, model)
-        exported.append(ExportedTable(model._meta.db_table, path, rows))
-        progress(ProgressEvent("tables", done, len(table_models), "tables"))
-    return exported
+    sink = parse_target(target or f"{fmt}:{out_dir}", domain=domain)
+    sink.check()
+    table_models = list(app_models_in_fk_order(domain))
+    sink.open(dataset_contract(table_models))
+    counts = []
+    try:
+        for done, model in enumerate(table_models, start=1):
+            contract = sink.by_table[model._meta.db_table]
+            rows = 0
+            for columns, chunk in _chunks(using=using, model=model, chunk_rows=chunk_rows):
+                sink.write(_batch(contract, columns, chunk))
+                rows += len(chunk)
+            counts.append((model._meta.db_table, rows))
+            progress(ProgressEvent("tables", done, len(table_models), "tables"))
+        sink.commit(generation_info(using=using))
+    except BaseException:
+        sink.abort()
+        raise
+    final = getattr(sink, "final_path", None)
+    return [ExportedTable(table, final(table) if final else Path(sink.describe()), rows) for table, rows in counts]
 
 
 def dataset_zip(*, domain: str, using: str, fmt: str = "csv"):

@@ -53,3 +53,41 @@ def test_unknown_format_is_rejected():
 
     with pytest.raises(ValueError, match="unknown format 'xls'"):
         dataset_export(domain="minicrm", using="minicrm", fmt="xls", out_dir=None)
+
+
+def test_export_through_any_sink_keeps_the_database_digests(scratch_database, tmp_path):
+    import duckdb
+
+    from core.contract import rows_digest, table_contract
+    from core.validation import table_digest
+
+    url, alias = scratch_database("minicrm")
+    call_command("seed_minicrm", "--database-url", url, "--customers", "40", stdout=StringIO())
+    target = f"duckdb:{tmp_path / 'm.duckdb'}"
+    call_command("export_dataset", "minicrm", "--database-url", url, "--to", target, stdout=StringIO())
+    connection = duckdb.connect(str(tmp_path / "m.duckdb"), read_only=True)
+    for model in (Customer, Product, Order, OrderItem):
+        contract = table_contract(model)
+        columns = ", ".join(f'"{c.column}"' for c in contract.columns)
+        rows = connection.execute(f'SELECT {columns} FROM "{contract.table}" ORDER BY 1').fetchall()
+        assert rows_digest(contract, rows) == table_digest(using=alias, model=model)
+    assert connection.execute("SELECT seed FROM synthbiz_generation").fetchone() == (42,)
+
+
+def test_parquet_export_is_typed_by_the_contract(scratch_database, tmp_path):
+    import pyarrow as pa
+
+    url, _ = scratch_database("minicrm")
+    call_command("seed_minicrm", "--database-url", url, "--customers", "20", stdout=StringIO())
+    call_command("export_dataset", "minicrm", "--database-url", url, "--to", f"parquet:{tmp_path}", stdout=StringIO())
+    schema = pq.read_schema(tmp_path / "orders.parquet")
+    assert schema.field("order_date").type == pa.timestamp("ms")  # Parquet's finest stored unit for seconds
+    assert schema.field("total_price").type == pa.float64()
+    assert schema.field("customer_id").type == pa.int32()
+
+
+def test_export_to_an_unknown_target_is_one_line(tmp_path):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="unknown target scheme 'xls'"):
+        call_command("export_dataset", "minicrm", "--to", f"xls:{tmp_path}", stdout=StringIO())
