@@ -57,9 +57,9 @@ REGION_SHARES = (0.35, 0.30, 0.25, 0.10)
 # the customer's engagement (engagement ** -ENGAGEMENT_HAZARD_POWER: disengaged customers leave sooner).
 MONTHLY_CHURN_HAZARD = (0.045, 0.028, 0.014, 0.004)
 REGION_HAZARD_MULTIPLIER = (0.90, 1.00, 1.10, 1.25)
-ENGAGEMENT_HAZARD_POWER = 1.5
+ENGAGEMENT_HAZARD_POWER = 2.3
 # Engagement: lognormal with mean 1, this sigma; scales how often and how intensely a customer uses the product.
-ENGAGEMENT_SIGMA = 0.45
+ENGAGEMENT_SIGMA = 0.7
 
 # --- Daily usage --------------------------------------------------------------------------------------------------
 # Probability that a day of the active span has activity, before engagement, tenure decay and fading.
@@ -69,7 +69,7 @@ MEAN_USAGE_MINUTES = (15.0, 60.0, 180.0, 480.0)
 USAGE_MINUTES_CV = 0.30
 FEATURE_EVENTS_PER_SESSION = 1.5
 # Engagement decays slowly with tenure: the novelty of a new tool wears off to a plateau.
-TENURE_DECAY_FLOOR = 0.35
+TENURE_DECAY_FLOOR = 0.5
 TENURE_DECAY_DAYS = 120.0
 # In the weeks before churn, activity and intensity fade: factor 1 - FADE_DEPTH * exp(-days_to_churn / FADE_DAYS).
 FADE_DEPTH = 0.85
@@ -104,17 +104,28 @@ RETAINED_BELOW_DAYS = 30  # recency below this: churn_label = 0; in between: at 
 # Weekly hazard = MONTHLY_CHURN_HAZARD[plan] / WEEKS_PER_MONTH x HAZARD_CALIBRATION[plan] x region x
 #   engagement ** -ENGAGEMENT_HAZARD_POWER x exp(drivers of the last DRIVER_WEEKS weeks), with the drivers below.
 WEEKS_PER_MONTH = DAYS_PER_MONTH / 7
-HAZARD_CALIBRATION = (0.29, 0.15, 0.108, 0.124)  # keeps the average hazard near MONTHLY_CHURN_HAZARD
-DRIVER_WEEKS = 8
-HAZARD_PER_FAILED_BILL = 0.55
+HAZARD_CALIBRATION = (0.03, 0.0045, 0.0035, 0.005)  # keeps the average hazard near MONTHLY_CHURN_HAZARD
+DRIVER_WEEKS = 13
+# Per failed bill, by plan: a small team on Basic feels the price; an Enterprise failure is paperwork.
+HAZARD_PER_FAILED_BILL = (0.0, 1.0, 0.5, 0.15)
 HAZARD_PER_LATE_BILL = 0.25
 HAZARD_PER_TECHNICAL_TICKET = 0.35
 HAZARD_PER_OTHER_TICKET = 0.12
-HAZARD_PER_USAGE_DROP = 1.6  # per unit fall of log engagement over the last four weeks
+HAZARD_PER_USAGE_DROP = 2.5  # per unit fall of log engagement over the last four weeks
+# Thresholds and interactions a linear model cannot draw: a customer who has gone quiet (engagement below this)
+# and one with both a failed bill and a technical ticket in the last weeks are much likelier to leave.
+QUIET_ENGAGEMENT = 0.35
+HAZARD_QUIET = 2.0
+HAZARD_FAILED_AND_TECHNICAL = 1.8
+# How much engagement matters differs by plan (a Free user who stops using the product has nothing to cancel).
+ENGAGEMENT_POWER_BY_PLAN = (2.8, 2.3, 1.5, 0.8)
+# Paid plans renew yearly: the weeks around the first anniversary are a decision point.
+RENEWAL_WEEKS = (50, 55)
+RENEWAL_HAZARD = (1.0, 3.0, 4.0, 5.0)  # multiplier per plan in those weeks
 # Engagement moves week by week: log e += reversion x (log trait - log e) + noise, with occasional sharp drops.
 ENGAGEMENT_REVERSION = 0.08
-ENGAGEMENT_WEEKLY_SIGMA = 0.10
-ENGAGEMENT_DROP_CHANCE = 0.02  # a week in which the champion leaves, the budget is cut, a rival is trialled
+ENGAGEMENT_WEEKLY_SIGMA = 0.08
+ENGAGEMENT_DROP_CHANCE = 0.012  # a week in which the champion leaves, the budget is cut, a rival is trialled
 ENGAGEMENT_DROP_SIZE = 0.8
 # Billing: each paid plan bills on its cycle from signup, with a day or two of jitter.
 BILL_CYCLE_DAYS = (0, 14, 14, 30)  # Free never bills; Enterprise bills monthly

@@ -205,3 +205,137 @@ def evaluate_churn_model(
         agreement=agreement,
         coefficients=coefficients,
     )
+
+
+# --- The forward target (churn_training) ----------------------------------------------------------------------------
+
+# The documented features of churn_training: everything measured before the cutoff. The label is churned_next.
+TRAINING_NUMERIC_FEATURES = (
+    "tenure_days",
+    "active_days_30d",
+    "avg_usage_last_30d",
+    "avg_usage_prev_30d",
+    "usage_trend_30d",
+    "avg_sessions_last_30d",
+    "recency_days",
+    "bills_90d",
+    "late_payments_90d",
+    "failed_payments_90d",
+    "tickets_90d",
+    "technical_tickets_90d",
+    "high_priority_tickets_90d",
+)
+TRAINING_LABEL = "churned_next"
+# A feature that alone ranks churners this well restates the label rather than predicting it.
+LEAK_AUC = 0.90
+
+
+def training_frame(training):
+    """The model's view of churn_training: customers with enough history, NULLs filled (no usage in a window: 0
+    minutes; never active: recency = tenure), plan and region one-hot. Returns (X, y)."""
+    import pandas as pd
+
+    frame = training[~training["too_new"].astype(bool)]
+    numeric = frame[list(TRAINING_NUMERIC_FEATURES)].astype(float)
+    numeric = numeric.assign(recency_days=numeric["recency_days"].fillna(numeric["tenure_days"])).fillna(0.0)
+    categorical = pd.get_dummies(frame[list(CATEGORICAL_FEATURES)], drop_first=True).astype(float)
+    return pd.concat([numeric, categorical], axis=1), frame[TRAINING_LABEL].astype(int).to_numpy()
+
+
+def single_feature_aucs(X, y) -> dict[str, float]:
+    """Each column's AUC on its own (direction-free: max(AUC, 1 - AUC))."""
+    from sklearn.metrics import roc_auc_score
+
+    out = {}
+    for column in X.columns:
+        values = X[column].to_numpy()
+        if np.unique(values).size > 1:
+            auc = roc_auc_score(y, values)
+            out[column] = max(auc, 1 - auc)
+    return out
+
+
+def leaking_features(X, y, *, limit: float = LEAK_AUC) -> list[str]:
+    """Columns that alone reach `limit`: they know the answer."""
+    return sorted(name for name, auc in single_feature_aucs(X, y).items() if auc >= limit)
+
+
+@dataclass
+class ForwardEvaluation:
+    """Held-out AUC of logistic regression and gradient boosting on the forward target, and the leak check."""
+
+    train_customers: int
+    test_customers: int
+    too_new: int
+    churn_rate: float
+    horizon_days: int
+    cutoff_date: str
+    logistic_auc: float
+    boosting_auc: float
+    best_single_feature: tuple[str, float]
+    leaks: list[str]
+
+    def lines(self) -> list[str]:
+        name, auc = self.best_single_feature
+        return [
+            f"Forward target: churn in the {self.horizon_days} days after {self.cutoff_date}, features from before it",
+            f"  {self.train_customers:,} customers to train on, {self.test_customers:,} held out "
+            f"(churn rate {self.churn_rate:.1%}); {self.too_new:,} too new at the cutoff, left out",
+            f"  logistic regression AUC {self.logistic_auc:.3f}",
+            f"  gradient boosting AUC   {self.boosting_auc:.3f}",
+            f"  best single feature: {name} (AUC {auc:.3f})",
+            "  leak check: "
+            + (("LEAKING " + ", ".join(self.leaks)) if self.leaks else f"no feature reaches {LEAK_AUC}"),
+        ]
+
+
+def evaluate_forward_model(*, training_path: Path, seed: int = 42, test_size: float = DEFAULT_TEST_SIZE):
+    """Train logistic regression and gradient boosting on churn_training.parquet and score both held out."""
+    training_path = Path(training_path)
+    if not training_path.is_file():
+        raise EvaluationError(
+            f"{training_path} does not exist: run run_churn_pipeline (with the truth beside the raw folder) first"
+        )
+    try:
+        from sklearn.ensemble import HistGradientBoostingClassifier
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.metrics import roc_auc_score
+        from sklearn.model_selection import train_test_split
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+    except ImportError:
+        raise EvaluationError("scikit-learn is not installed: pip install -e '.[ml]'") from None
+    import pandas as pd
+
+    try:
+        training = pd.read_parquet(training_path)
+    except Exception as exc:  # pyarrow raises its own errors for files that are not Parquet
+        first = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+        raise EvaluationError(f"{training_path} is not a readable Parquet file: {first}") from None
+    missing = [name for name in (*TRAINING_NUMERIC_FEATURES, TRAINING_LABEL, "too_new") if name not in training]
+    if missing:
+        raise EvaluationError(f"{training_path} lacks {', '.join(missing)}: is it churn_training.parquet?")
+    X, y = training_frame(training)
+    if len(np.unique(y)) < 2 or min(np.bincount(y)) < 10:
+        raise EvaluationError("too few churned or retained customers at the cutoff to train on: seed more customers")
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_size, random_state=seed, stratify=y)
+    logistic = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+    logistic.fit(X_train, y_train)
+    boosting = HistGradientBoostingClassifier(
+        max_iter=300, learning_rate=0.04, max_depth=3, min_samples_leaf=60, l2_regularization=1.0, random_state=seed
+    )
+    boosting.fit(X_train, y_train)
+    aucs = single_feature_aucs(X_train, y_train)
+    best = max(aucs.items(), key=lambda item: item[1])
+    return ForwardEvaluation(
+        train_customers=len(X_train),
+        test_customers=len(X_test),
+        too_new=int(training["too_new"].astype(bool).sum()),
+        churn_rate=float(y.mean()),
+        horizon_days=int(training["horizon_days"].iloc[0]),
+        cutoff_date=str(pd.Timestamp(training["cutoff_date"].iloc[0]).date()),
+        logistic_auc=float(roc_auc_score(y_test, logistic.predict_proba(X_test)[:, 1])),
+        boosting_auc=float(roc_auc_score(y_test, boosting.predict_proba(X_test)[:, 1])),
+        best_single_feature=(best[0], float(best[1])),
+        leaks=leaking_features(X_train, y_train),
+    )

@@ -237,13 +237,23 @@ def simulate(
         ring["failed"][slot], ring["late"][slot] = failed, late
         ring["technical"][slot], ring["other"][slot] = technical, other
         drivers = (
-            c.HAZARD_PER_FAILED_BILL * ring["failed"].sum(axis=0)
+            np.asarray(c.HAZARD_PER_FAILED_BILL)[plan] * ring["failed"].sum(axis=0)
             + c.HAZARD_PER_LATE_BILL * ring["late"].sum(axis=0)
             + c.HAZARD_PER_TECHNICAL_TICKET * ring["technical"].sum(axis=0)
             + c.HAZARD_PER_OTHER_TICKET * ring["other"].sum(axis=0)
             + c.HAZARD_PER_USAGE_DROP * drop
+            + c.HAZARD_QUIET * (log_e < np.log(c.QUIET_ENGAGEMENT))
+            + c.HAZARD_FAILED_AND_TECHNICAL * ((ring["failed"].sum(axis=0) > 0) & (ring["technical"].sum(axis=0) > 0))
         )
-        hazard = base[plan] * region_factor * np.exp(log_e) ** -engagement_hazard_power * np.exp(drivers)
+        tenure_week = week - signup_week
+        renewal = (tenure_week >= c.RENEWAL_WEEKS[0]) & (tenure_week < c.RENEWAL_WEEKS[1])
+        power = engagement_hazard_power / c.ENGAGEMENT_HAZARD_POWER * np.asarray(c.ENGAGEMENT_POWER_BY_PLAN)[plan]
+        hazard = (
+            base[plan]
+            * region_factor
+            * np.exp(-power * log_e + drivers)
+            * np.where(renewal, np.asarray(c.RENEWAL_HAZARD)[plan], 1.0)
+        )
         churns = moving & (rng.random(n) < 1 - np.exp(-hazard))
         churn_day = d0 + np.floor(rng.random(n) * (d1 - d0)).astype(np.int64)
         churn_offset = np.where(churns, churn_day, churn_offset)
@@ -304,7 +314,9 @@ def generate_usage(
     kept = active.copy()
     kept[active] = rng.random(active_rows) >= population.missing_rate[owner[active]]
     owner, day, plan, engagement = owner[kept], day[kept], plan[kept], engagement[kept]
-    intensity = np.sqrt(engagement)
+    # Active days are drawn in proportion to engagement, so the mean of sqrt(e) over them is exp(3 sigma^2 / 8):
+    # divided out, the plans' published means hold.
+    intensity = np.sqrt(engagement) * np.exp(-0.375 * c.ENGAGEMENT_SIGMA**2)
     sessions = rng.poisson(np.asarray(mean_sessions)[plan] * intensity)
     minutes_mean = np.asarray(mean_minutes)[plan] * intensity
     minutes = np.round(np.clip(rng.normal(minutes_mean, c.USAGE_MINUTES_CV * minutes_mean), 0.0, None), 1)

@@ -189,6 +189,60 @@ class ChurnFeature(models.Model):
         return f"{self.customer_id}: label {self.churn_label}"
 
 
+class ChurnTraining(models.Model):
+    """The forward churn target, built by churn_training.sql: one row per customer still a customer on the cutoff
+    date, features from rows dated before the cutoff only, and whether the hidden truth has the customer churn in
+    the horizon after it. This is the table to train on; churn_features describes the whole window."""
+
+    customer = models.OneToOneField(
+        Customer,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="training",
+        db_column="customer_id",
+        help_text="The customer.",
+    )
+    cutoff_date = models.DateField(help_text="First day of the label window; every feature is from before it.")
+    horizon_days = models.PositiveSmallIntegerField(help_text="Length of the label window in days (default 60).")
+    plan = models.CharField(max_length=10, choices=PLAN_CHOICES, db_index=True, help_text="Plan at signup.")
+    region = models.CharField(max_length=5, choices=REGION_CHOICES, help_text="Sales region.")
+    tenure_days = models.IntegerField(help_text="Days from signup to the cutoff.")
+    too_new = models.BooleanField(help_text="Signed up fewer than 30 days before the cutoff: too little history.")
+    active_days_30d = models.IntegerField(help_text="Days with usage in the 30 days before the cutoff.")
+    avg_usage_last_30d = models.FloatField(
+        null=True, blank=True, help_text="Minutes per active day, 30 days before the cutoff; null if none."
+    )
+    avg_usage_prev_30d = models.FloatField(
+        null=True, blank=True, help_text="Minutes per active day, the 30 days before those; null if none."
+    )
+    usage_trend_30d = models.FloatField(
+        null=True, blank=True, help_text="avg_usage_last_30d - avg_usage_prev_30d; null if either is."
+    )
+    avg_sessions_last_30d = models.FloatField(
+        null=True, blank=True, help_text="Sessions per active day, 30 days before the cutoff; null if none."
+    )
+    recency_days = models.IntegerField(
+        null=True, blank=True, help_text="Days from the last active day before the cutoff to the cutoff."
+    )
+    bills_90d = models.IntegerField(help_text="Bills in the 90 days before the cutoff.")
+    late_payments_90d = models.IntegerField(help_text="Of those, paid late.")
+    failed_payments_90d = models.IntegerField(help_text="Of those, failed.")
+    tickets_90d = models.IntegerField(help_text="Support tickets in the 90 days before the cutoff.")
+    technical_tickets_90d = models.IntegerField(help_text="Of those, technical.")
+    high_priority_tickets_90d = models.IntegerField(help_text="Of those, high priority.")
+    churned_next = models.PositiveSmallIntegerField(
+        db_index=True, help_text="1 if the customer churned within horizon_days from the cutoff (the truth), else 0."
+    )
+
+    class Meta:
+        db_table = "churn_training"
+        ordering = ["customer_id"]
+        verbose_name = "churn training row"
+
+    def __str__(self):
+        return f"{self.customer_id}: churned next {self.churned_next}"
+
+
 class DataQualityCheck(models.Model):
     """One data-quality check of data_quality.sql over the raw tables, with the rows it flagged."""
 

@@ -12,10 +12,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .parquet import RAW_TABLES
+from .parquet import RAW_TABLES, TRUTH_TABLE, table_path
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 SQL_FILES = ("staging.sql", "data_quality.sql", "churn_features.sql")
+# Needs the hidden truth (beside the raw folder): the forward target of churn_training.
+TRAINING_SQL = "churn_training.sql"
+DEFAULT_HORIZON_DAYS = 60
 STAGING_TABLES = {
     "stg_customers": "customers",
     "stg_usage_daily": "usage_daily",
@@ -37,6 +40,8 @@ class PipelineResult:
     features: dict[str, np.ndarray]
     quality: dict[str, np.ndarray]
     seconds: dict[str, float] = field(default_factory=dict)
+    training: dict[str, np.ndarray] | None = None  # None when the truth file is not there
+    horizon_days: int = DEFAULT_HORIZON_DAYS
 
 
 def _sql_string(path: Path) -> str:
@@ -77,8 +82,16 @@ def missing_inputs(raw_dir: Path) -> list[str]:
     return [f"{table}.parquet" for table in RAW_TABLES if not (Path(raw_dir) / f"{table}.parquet").is_file()]
 
 
-def run_pipeline(*, raw_dir: Path, out_dir: Path, threads: int | None = None) -> PipelineResult:
-    """Run the SQL files over `raw_dir`/*.parquet; write `out_dir`/staging/*.parquet and `out_dir`/analytics/."""
+def run_pipeline(
+    *, raw_dir: Path, out_dir: Path, threads: int | None = None, horizon_days: int = DEFAULT_HORIZON_DAYS
+) -> PipelineResult:
+    """Run the SQL files over `raw_dir`/*.parquet; write `out_dir`/staging/*.parquet and `out_dir`/analytics/.
+
+    With the truth file beside the raw folder, also build churn_training (features before a cutoff, the churn in
+    the `horizon_days` after it) and write it as analytics/churn_training.parquet, the label also named
+    `churned_next_<N>d`."""
+    if not 1 <= int(horizon_days) <= 365:
+        raise PipelineError(f"the horizon must be 1 to 365 days, got {horizon_days}")
     import duckdb
 
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
@@ -101,7 +114,12 @@ def run_pipeline(*, raw_dir: Path, out_dir: Path, threads: int | None = None) ->
         for table in RAW_TABLES:
             path = _sql_string(raw_dir / f"{table}.parquet")
             connection.execute(f"CREATE VIEW raw_{table} AS SELECT * FROM read_parquet({path})")
-        for name in SQL_FILES:
+        truth = table_path(raw_dir, TRUTH_TABLE)
+        with_training = truth.is_file()
+        if with_training:
+            connection.execute(f"CREATE VIEW raw_churn_truth AS SELECT * FROM read_parquet({_sql_string(truth)})")
+            connection.execute(f"CREATE TABLE training_settings AS SELECT {int(horizon_days)} AS horizon_days")
+        for name in SQL_FILES + ((TRAINING_SQL,) if with_training else ()):
             started = time.perf_counter()
             try:
                 connection.execute((SQL_DIR / name).read_text())
@@ -112,9 +130,14 @@ def run_pipeline(*, raw_dir: Path, out_dir: Path, threads: int | None = None) ->
         files, rows = [], {}
         outputs = [(table, staging_dir / f"{raw}.parquet") for table, raw in STAGING_TABLES.items()]
         outputs += [(table, analytics_dir / f"{table}.parquet") for table in ("churn_features", "data_quality_summary")]
+        if with_training:
+            outputs.append(("churn_training", analytics_dir / "churn_training.parquet"))
         for table, path in outputs:
+            query = table
+            if table == "churn_training":  # the label also under its descriptive name
+                query = f"(SELECT *, churned_next AS churned_next_{int(horizon_days)}d FROM churn_training)"
             try:
-                connection.execute(f"COPY {table} TO {_sql_string(path)} (FORMAT parquet)")
+                connection.execute(f"COPY {query} TO {_sql_string(path)} (FORMAT parquet)")
             except duckdb.Error as exc:
                 raise PipelineError(f"cannot write {path}: {str(exc).splitlines()[0]}") from None
             rows[table] = connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
@@ -122,6 +145,17 @@ def run_pipeline(*, raw_dir: Path, out_dir: Path, threads: int | None = None) ->
         seconds["write"] = time.perf_counter() - started
         features = _numpy_columns(connection.execute("SELECT * FROM churn_features ORDER BY customer_id"))
         quality = _numpy_columns(connection.execute("SELECT * FROM data_quality_summary ORDER BY check_id"))
+        training = None
+        if with_training:
+            training = _numpy_columns(connection.execute("SELECT * FROM churn_training ORDER BY customer_id"))
     finally:
         connection.close()
-    return PipelineResult(rows=rows, files=files, features=features, quality=quality, seconds=seconds)
+    return PipelineResult(
+        rows=rows,
+        files=files,
+        features=features,
+        quality=quality,
+        seconds=seconds,
+        training=training,
+        horizon_days=int(horizon_days),
+    )

@@ -16,9 +16,18 @@ from core.reports import SeedReport
 
 from .constants import DEFAULT_END_DATE, PLANS
 from .generation import TABLES, generate_churnlab
-from .models import Billing, ChurnFeature, ChurnTruth, Customer, DataQualityCheck, SupportTicket, UsageDaily
+from .models import (
+    Billing,
+    ChurnFeature,
+    ChurnTraining,
+    ChurnTruth,
+    Customer,
+    DataQualityCheck,
+    SupportTicket,
+    UsageDaily,
+)
 from .parquet import RawParquetWriter, truth_dir_for
-from .pipeline import PipelineError, PipelineResult, run_pipeline
+from .pipeline import DEFAULT_HORIZON_DAYS, PipelineError, PipelineResult, run_pipeline
 
 MODEL_BY_TABLE = {
     "customers": Customer,
@@ -157,19 +166,39 @@ class PipelineReport:
             f"Labels: {churned:,} churned, {int((labels[labelled] == 0).sum()):,} retained, "
             f"{int((~labelled).sum()):,} at risk or without usage; churn rate {churned / max(labelled.sum(), 1):.1%}"
         )
+        training = self.result.training
+        if training is None:
+            out.append("Forward target: skipped (no churn_truth.parquet beside the raw folder)")
+        else:
+            too_new = training["too_new"].astype(bool)
+            label = training["churned_next"].astype(int)
+            out.append(
+                f"Forward target (churn_training): cutoff {training['cutoff_date'][0]}, {len(label):,} customers at "
+                f"the cutoff, {int(too_new.sum()):,} too new; {label[~too_new].mean():.1%} churn in the next "
+                f"{self.result.horizon_days} days"
+            )
         if self.database:
-            out.append(f"Loaded churn_features and data_quality_summary into {self.database}")
+            tables = "churn_features, churn_training" if training is not None else "churn_features"
+            out.append(f"Loaded {tables} and data_quality_summary into {self.database}")
         return out
 
 
-def churn_pipeline_run(*, raw_dir: Path, out_dir: Path, using: str | None, batch_size: int = DEFAULT_BATCH_SIZE):
-    """Run the DuckDB pipeline and, unless `using` is None, replace churn_features and data_quality_summary there.
+def churn_pipeline_run(
+    *,
+    raw_dir: Path,
+    out_dir: Path,
+    using: str | None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    horizon_days: int = DEFAULT_HORIZON_DAYS,
+):
+    """Run the DuckDB pipeline and, unless `using` is None, replace churn_features, churn_training and
+    data_quality_summary there.
 
     The database must hold the customers of the raw files (seed_churnlab without --no-db): the features point at
     them. Raises PipelineError with a one-line message otherwise.
     """
     started = time.perf_counter()
-    result = run_pipeline(raw_dir=raw_dir, out_dir=out_dir)
+    result = run_pipeline(raw_dir=raw_dir, out_dir=out_dir, horizon_days=horizon_days)
     if using is not None:
         customers = Customer.objects.using(using).count()
         expected = len(result.features["customer_id"])
@@ -179,9 +208,12 @@ def churn_pipeline_run(*, raw_dir: Path, out_dir: Path, using: str | None, batch
                 "seed the database with the same data (seed_churnlab without --no-db) or pass --no-db"
             )
         with bulk_load(using=using, batch_size=batch_size) as loader:
+            loader.delete_all(ChurnTraining)
             loader.delete_all(ChurnFeature)
             loader.delete_all(DataQualityCheck)
             loader.write(ChurnFeature, result.features)
+            if result.training is not None:
+                loader.write(ChurnTraining, result.training)
             loader.write(DataQualityCheck, model_columns("data_quality_summary", result.quality))
     return PipelineReport(
         result=result,

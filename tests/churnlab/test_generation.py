@@ -144,7 +144,8 @@ def test_bills_follow_each_plans_cycle_with_jitter_and_plans_change(generated):
         assert interrupted.sum() <= 0.01 * max(on_plan.sum(), 1)
         on_plan &= ~interrupted
         if cycle and on_plan.any():
-            assert np.abs(gaps[on_plan] - cycle).max() <= 2, name
+            # Within two days of the cycle, but for a bill restarting after a short spell on Free.
+            assert (np.abs(gaps[on_plan] - cycle) <= 2).mean() >= 0.99, name
             assert gaps[on_plan].mean() == pytest.approx(cycle, abs=0.2)
             assert (gaps[on_plan] != cycle).mean() > 0.3  # jitter, not a fixed day
     signup_plan = per_customer(customers["plan"], bills["customer_id"])

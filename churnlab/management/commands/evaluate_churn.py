@@ -3,7 +3,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from churnlab.evaluation import DEFAULT_TEST_SIZE, DEFAULT_THRESHOLD, EvaluationError, evaluate_churn_model
+from churnlab.evaluation import (
+    DEFAULT_TEST_SIZE,
+    DEFAULT_THRESHOLD,
+    EvaluationError,
+    evaluate_churn_model,
+    evaluate_forward_model,
+)
 from churnlab.parquet import truth_dir_for
 from core.management.base import INTERRUPTED, OneLineErrorParser
 from core.options import InputFile, Number, Seed, add_ranges_to_help
@@ -15,8 +21,9 @@ THRESHOLD = Number(0, 1, open_=True)
 
 class Command(BaseCommand):
     help = (
-        "Train a logistic-regression churn baseline on the labelled churn features (held-out split), print AUC and "
-        "the confusion at a threshold, and how well churn_label agrees with the simulation's true churn dates."
+        "Train churn models on the forward target (churn_training: features before a cutoff, churn in the days "
+        "after it) and print held-out AUCs and the leak check; with --target recency, the logistic baseline on "
+        "churn_features' recency label and how well that label agrees with the true churn dates."
     )
 
     def create_parser(self, prog_name, subcommand, **kwargs):
@@ -27,6 +34,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=Seed(), default=42, help="Seed of the train/test split (default 42).")
+        parser.add_argument(
+            "--target",
+            choices=("forward", "recency"),
+            default="forward",
+            help="forward (default): churned_next of churn_training; recency: churn_label of churn_features.",
+        )
+        parser.add_argument(
+            "--training",
+            type=InputFile("Parquet file", missing="run run_churn_pipeline first"),
+            default=settings.DATA_DIR / "analytics" / "churn_training.parquet",
+            help="The forward target written by run_churn_pipeline (default data/analytics/churn_training.parquet).",
+        )
         parser.add_argument(
             "--features",
             type=InputFile("Parquet file", missing="run run_churn_pipeline first"),
@@ -59,6 +78,16 @@ class Command(BaseCommand):
             raise CommandError("interrupted: nothing was written", returncode=INTERRUPTED) from None
 
     def handle(self, *args, **options):
+        if options["target"] == "forward":
+            try:
+                forward = evaluate_forward_model(
+                    training_path=options["training"], seed=options["seed"], test_size=options["test_size"]
+                )
+            except EvaluationError as exc:
+                raise CommandError(str(exc)) from None
+            for line in forward.lines():
+                self.stdout.write(line)
+            return
         try:
             evaluation = evaluate_churn_model(
                 features_path=options["features"],
