@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from html import escape
 
 from django.apps import apps
 from django.db import connections, models
+from django.db.utils import Error as DatabaseError
+from django.utils.safestring import mark_safe
 
 
 @dataclass(frozen=True)
@@ -64,3 +68,66 @@ def domain_dictionary(domain: str, *, using: str | None = None) -> list[Table]:
             )
         tables.append(Table(name=model._meta.db_table, model=model.__name__, meaning=_meaning(model), columns=columns))
     return tables
+
+
+# Help texts may use a little Markdown: `code`, **bold**, *emphasis* and [links](https://...). Escaped first, so
+# nothing else of the text can become markup.
+_MARKDOWN_INLINE = [
+    (re.compile(r"`([^`]+)`"), r"<code>\1</code>"),
+    (re.compile(r"\*\*([^*]+)\*\*"), r"<strong>\1</strong>"),
+    (re.compile(r"(?<![*\w])\*([^*\s][^*]*)\*(?![*\w])"), r"<em>\1</em>"),
+    (re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+|#[\w-]+)\)"), r'<a href="\2">\1</a>'),
+]
+
+
+def markdown_inline(text: str) -> str:
+    """Inline Markdown of a help text as safe HTML."""
+    html = escape(text)
+    for pattern, replacement in _MARKDOWN_INLINE:
+        html = pattern.sub(replacement, html)
+    return mark_safe(html)  # escaped above; only our own tags are added
+
+
+SAMPLE_ROWS = 3
+
+
+def dictionary_page(domain: str, *, using: str | None = None, sample_rows: int = SAMPLE_ROWS) -> dict:
+    """What the data dictionary page shows: the tables, rendered help texts, row counts, a few sample rows each,
+    and the diagram (core.erd). Counts and samples are None/empty when the database is not built yet."""
+    from core.erd import erd_svg
+
+    using = using or domain
+    tables = domain_dictionary(domain, using=using)
+    models_by_table = {model._meta.db_table: model for model in apps.get_app_config(domain).get_models()}
+    entries = []
+    for table in tables:
+        model = models_by_table[table.name]
+        columns = [field.attname for field in model._meta.concrete_fields]
+        try:
+            count = model.objects.using(using).count()
+            samples = [
+                list(row) for row in model.objects.using(using).order_by("pk").values_list(*columns)[:sample_rows]
+            ]
+        except DatabaseError:  # not migrated yet (never seeded) or server down: the page still works
+            count, samples = None, []
+        entries.append(
+            {
+                "table": table,
+                "meaning_html": markdown_inline(table.meaning),
+                "columns": [
+                    {
+                        "column": column,
+                        "meaning_html": markdown_inline(column.meaning),
+                        "target": column.references.split(".")[0] if column.references else None,
+                    }
+                    for column in table.columns
+                ],
+                "rows": count,
+                "samples": samples,
+            }
+        )
+    return {
+        "tables": tables,
+        "entries": entries,
+        "erd_svg": mark_safe(erd_svg(tables, title=f"{apps.get_app_config(domain).verbose_name}: tables and keys")),
+    }
