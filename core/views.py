@@ -13,7 +13,7 @@ from django.template.loader import get_template
 
 from core.availability import dataset_state
 from core.databases import describe
-from core.dictionary import domain_dictionary
+from core.dictionary import dictionary_page
 from core.export import EXPORT_FORMATS, dataset_zip
 
 
@@ -106,7 +106,7 @@ def dictionary(request, domain: str):
     return render(
         request,
         "dictionary.html",
-        {"domain": domain, "title": config.verbose_name, "tables": domain_dictionary(domain)},
+        {"domain": domain, "title": config.verbose_name, **dictionary_page(domain)},
     )
 
 
