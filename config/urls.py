@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from core.api.converters import DatabaseIdConverter
 from core.api.root import ApiRootApi
+from core.erd import erd_view
 from core.teaching.views import workbench
 from core.views import dashboard, dictionary, download, home
 from minicrm.api import views as minicrm_views
@@ -18,6 +19,7 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "favicon.svg", permanent=True)),
     path("dashboards/<slug:domain>/", dashboard, name="dashboard"),
     path("dictionary/<slug:domain>/", dictionary, name="dictionary"),
+    path("dictionary/<slug:domain>/erd.svg", erd_view, name="erd"),
     path("workbench/<slug:domain>/", workbench, name="workbench"),
     path("downloads/<slug:domain>-<slug:fmt>.zip", download, name="download"),
     path("admin/", admin.site.urls),
