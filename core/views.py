@@ -6,15 +6,16 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.db.utils import Error as DatabaseError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
+from core import downloads
 from core.availability import dataset_state
 from core.databases import describe
-from core.dictionary import dictionary_page
-from core.export import EXPORT_FORMATS, dataset_zip
+from core.dictionary import domain_dictionary
+from core.export import EXPORT_FORMATS
 
 
 def _latest_run(domain: str):
@@ -65,28 +66,38 @@ def domain_card(domain: str) -> dict:
         "after_seed_command": getattr(config, "after_seed_command", ""),
         "has_dashboard": _has_dashboard(domain),
         "has_admin": any(admin.site.is_registered(model) for model in config.get_models()),
-        "downloadable": built and sum(table["rows"] or 0 for table in tables) <= settings.DOWNLOAD_MAX_ROWS,
+        "downloads": downloads.download_offers(domain, total_rows=sum(t["rows"] or 0 for t in tables)) if built else [],
     }
 
 
+def _built_or_404(domain: str) -> dict:
+    card = domain_card(_domain_or_404(domain))
+    if not card["built"]:
+        raise Http404(f"{domain} is not built yet: run {card['build_command']}")
+    return card
+
+
 def download(request, domain: str, fmt: str):
-    """A zip of the domain's tables, for datasets small enough to build on request."""
-    domain = _domain_or_404(domain)
+    """A zip of the domain's tables at any size: streamed while it is written, then served from disk."""
     if fmt not in EXPORT_FORMATS:
         raise Http404(f"no format called {fmt!r}")
-    card = domain_card(domain)
-    if not card["built"]:
-        raise Http404(f"{domain} is not built yet")
-    if card["total_rows"] > settings.DOWNLOAD_MAX_ROWS:
-        return HttpResponse(
-            f"{domain} holds {card['total_rows']:,} rows, more than downloads build on request "
-            f"({settings.DOWNLOAD_MAX_ROWS:,}). Run: "
-            f"python manage.py export_dataset {domain} --format {fmt} --out DIR\n",
-            status=413,
-            content_type="text/plain",
-        )
-    archive = dataset_zip(domain=domain, using=domain, fmt=fmt)
-    return FileResponse(archive, as_attachment=True, filename=f"{domain}-{fmt}.zip", content_type="application/zip")
+    _built_or_404(domain)
+    filename = f"{domain}-{fmt}.zip"
+    cached = downloads.cached_path(domain, fmt)
+    if cached.exists():
+        return downloads.file_response(request, cached, filename=filename, content_type="application/zip")
+    response = StreamingHttpResponse(downloads.zip_stream(domain=domain, fmt=fmt), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def download_sqlite(request, domain: str):
+    """The domain's SQLite database file (a consistent copy of this version), resumable with byte ranges."""
+    _built_or_404(domain)
+    if not downloads.serves_sqlite_file(domain):
+        raise Http404(f"{domain} is not stored in SQLite here: download its CSV or Parquet zip")
+    path = downloads.sqlite_snapshot(domain)
+    return downloads.file_response(request, path, filename=f"{domain}.sqlite3", content_type="application/vnd.sqlite3")
 
 
 def _domain_or_404(domain: str) -> str:
@@ -106,7 +117,7 @@ def dictionary(request, domain: str):
     return render(
         request,
         "dictionary.html",
-        {"domain": domain, "title": config.verbose_name, **dictionary_page(domain)},
+        {"domain": domain, "title": config.verbose_name, "tables": domain_dictionary(domain)},
     )
 
 
