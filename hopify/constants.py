@@ -278,8 +278,8 @@ RESOLUTION_MEDIAN_HOURS = {Segment.SMB: 30.0, Segment.MID_MARKET: 16.0, Segment.
 RESOLUTION_SIGMA = {Segment.SMB: 0.9, Segment.MID_MARKET: 0.85, Segment.ENTERPRISE: 0.8}
 TECHNICAL_TICKET_WEIGHT = 1.5  # a technical ticket counts this much toward the churn hazard
 # Voluntary churn hazard a month: base x (1 + lift x exp(-tenure / months)) x size^-elasticity x exp(drivers).
-CHURN_HAZARD_BASE = {Segment.SMB: 0.0135, Segment.MID_MARKET: 0.0052, Segment.ENTERPRISE: 0.0078}
-EARLY_CHURN_LIFT = {Segment.SMB: 0.6, Segment.MID_MARKET: 0.5, Segment.ENTERPRISE: 1.5}
+CHURN_HAZARD_BASE = {Segment.SMB: 0.0133, Segment.MID_MARKET: 0.0052, Segment.ENTERPRISE: 0.0072}
+EARLY_CHURN_LIFT = {Segment.SMB: 0.6, Segment.MID_MARKET: 0.5, Segment.ENTERPRISE: 1.0}
 EARLY_CHURN_MONTHS = 3.0
 SIZE_CHURN_ELASTICITY = {Segment.SMB: 0.0, Segment.MID_MARKET: 0.15, Segment.ENTERPRISE: 0.45}
 HAZARD_PER_TICKET = 0.25  # per ticket of the last three months
