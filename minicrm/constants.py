@@ -14,11 +14,25 @@ DEFAULT_DAYS = 730
 # A fixed window end keeps a seed reproducible whatever day it runs.
 DEFAULT_END_DATE = dt.date(2025, 12, 31)
 DEFAULT_PRODUCTS = 20
-NEW_CUSTOMER_WINDOW_DAYS = 90
-# Established customers joined within the first part of the window.
-ESTABLISHED_SIGNUP_SHARE = 0.30
-# Share of extra orders that are cancelled (they do not count toward frequency or monetary value).
+NEW_CUSTOMER_WINDOW_DAYS = 90  # New customers' (only) recent orders fall within the last 90 days
+# Signups grow this much a year (and follow the retail months); customers who joined earlier have had time to
+# become Champions, so established personas take the earlier signup days of a shard (with overlap, SIGNUP_MIXING).
+SIGNUP_GROWTH_PER_YEAR = 0.35
+SIGNUP_PRIORITY = {"champions": 0.0, "at_risk": 0.0, "loyal": 1.0}
+SIGNUP_MIXING = 0.35  # std of the noise on the priority above: 0 would sort strictly by persona
+# Customers with an order or two (New and Lapsed): tenure = orders / rate, so their orders per year of tenure follow
+# Table 4.1 (2 and 1 a year). New customers joined on average about half a year before the window end, Lapsed ones
+# about a year; (shares of one order, two orders) and the rate's clip range per persona.
+FEW_ORDERS = {"new": ((0.80, 0.20), (1.0, 8.0)), "lapsed": ((1.0, 0.0), (0.5, 2.0))}
+# Extra orders beside the kept ones: cancelled before shipping, or returned and refunded. Neither counts toward
+# frequency or monetary value (both are excluded from RFM).
 CANCELLED_ORDER_SHARE = 0.02
+RETURNED_ORDER_SHARE = 0.04
+# List prices: each product's price changes a few times over the window (steps, not a drift), about +3% a year on
+# average with some cuts; order lines are priced at the price in force on the order day.
+PRICE_CHANGES_PER_YEAR = 1.5
+PRICE_STEP_MEAN = 0.025
+PRICE_STEP_STD = 0.05
 
 
 class Persona(enum.StrEnum):
@@ -66,6 +80,7 @@ class OrderStatus(enum.StrEnum):
     SHIPPED = "shipped"
     DELIVERED = "delivered"
     CANCELLED = "cancelled"
+    RETURNED = "returned"
 
 
 # (name, category, list price in dollars). Prices are spread roughly log-evenly from $8 to $650 so that any order

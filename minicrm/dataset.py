@@ -25,9 +25,9 @@ from .generation import (
     SHARD_SIZE,
     Window,
     assign_personas,
+    catalogue,
     generate_customer_shard,
     generate_order_shard,
-    generate_products,
 )
 
 
@@ -69,21 +69,25 @@ def plan(*, seed: int, scale: float = 1.0, options: dict | None = None) -> Minic
 
 
 @functools.lru_cache(maxsize=4)
-def _globals(seed: int, customers: int, products: int):
+def _globals(seed: int, customers: int, products: int, end_date: dt.date, days: int):
     streams = Streams(seed)
-    product_columns = generate_products(streams.generator("products"), count=products)
+    product_columns, prices = catalogue(seed=seed, products=products, window=Window(end_date=end_date, days=days))
     pools = build_people_pools(seed=streams.python_seed("people-pools"))
     personas = assign_personas(streams.generator("personas"), customers=customers)
-    return product_columns, pools, personas
+    return product_columns, prices, pools, personas
 
 
 def generate_shard(plan: MinicrmPlan, k: int):
-    """Shard k: the products (shard 0 only), then the shard's customers, orders and order items."""
+    """Shard k: the products and their price history (shard 0 only), then the shard's customers, orders and order
+    items."""
     streams = Streams(plan.seed)
     window = Window(end_date=plan.end_date, days=plan.days)
-    product_columns, pools, personas = _globals(plan.seed, plan.customers, plan.products)
+    product_columns, prices, pools, personas = _globals(
+        plan.seed, plan.customers, plan.products, plan.end_date, plan.days
+    )
     if k == 0:
         yield TableBatch("products", product_columns)
+        yield TableBatch("product_prices", prices.rows)
     start, stop = shard_bounds(plan.customers, plan.shard_size)[k]
     shard = generate_customer_shard(
         streams.generator("customers", k),
@@ -96,7 +100,7 @@ def generate_shard(plan: MinicrmPlan, k: int):
         streams.generator("orders", k),
         shard,
         window=window,
-        product_prices=product_columns["price"],
+        prices=prices,
         first_order_id=1,
         first_item_id=1,
     )
@@ -108,7 +112,7 @@ def generate_shard(plan: MinicrmPlan, k: int):
 DATASET = DatasetSpec(
     domain="minicrm",
     seed_command="seed_minicrm",
-    tables=("products", "customers", "orders", "order_items"),
+    tables=("products", "product_prices", "customers", "orders", "order_items"),
     scale_help="scale 1 = 500 customers (about 20,000 rows); rows grow linearly",
     tiny_scale=0.2,
     plan=plan,

@@ -62,8 +62,31 @@ class Product(models.Model):
         return self.name
 
 
+class ProductPrice(models.Model):
+    """One period of a product's list price: orders placed between `valid_from` and `valid_to` paid `price`."""
+
+    id = models.AutoField(primary_key=True, db_column="product_price_id")
+    product = models.ForeignKey(
+        Product,
+        on_delete=models.CASCADE,
+        related_name="price_history",
+        db_column="product_id",
+        help_text="The product priced.",
+    )
+    price = models.DecimalField(max_digits=10, decimal_places=2, help_text="List price in dollars in this period.")
+    valid_from = models.DateField(help_text="First day of the period (the window's first day for the oldest).")
+    valid_to = models.DateField(null=True, blank=True, help_text="Last day of the period; null for today's price.")
+
+    class Meta:
+        db_table = "product_prices"
+        ordering = ["product_id", "valid_from"]
+
+    def __str__(self):
+        return f"{self.product_id} from {self.valid_from}: {self.price}"
+
+
 class Order(models.Model):
-    """A customer's order. Cancelled orders are kept but excluded from RFM."""
+    """A customer's order. Cancelled and returned (refunded) orders are kept but excluded from RFM."""
 
     id = models.AutoField(primary_key=True, db_column="order_id")
     customer = models.ForeignKey(
@@ -75,7 +98,10 @@ class Order(models.Model):
     )
     order_date = models.DateTimeField(db_index=True, help_text="When the order was placed (UTC).")
     status = models.CharField(
-        max_length=12, choices=STATUS_CHOICES, db_index=True, help_text="processing, shipped, delivered or cancelled."
+        max_length=12,
+        choices=STATUS_CHOICES,
+        db_index=True,
+        help_text="processing, shipped, delivered, cancelled or returned (refunded).",
     )
     total_price = models.DecimalField(
         max_digits=12, decimal_places=2, help_text="Sum of quantity x unit_price over the order's items."

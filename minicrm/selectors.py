@@ -26,7 +26,8 @@ from django.db.models.functions import Cast, Floor, Least, PercentRank
 from .constants import OrderStatus
 from .models import Customer, Order, OrderItem, Product, RFMScore
 
-KEPT_ORDERS = ~Q(status=OrderStatus.CANCELLED.value)
+# Cancelled orders never shipped and returned ones were refunded: neither is revenue, so RFM leaves both out.
+KEPT_ORDERS = ~Q(status__in=[OrderStatus.CANCELLED.value, OrderStatus.RETURNED.value])
 RFM_VALUE_COLUMNS = (
     "customer_id", "recency_days", "frequency", "monetary", "recency_score", "frequency_score", "monetary_score",
 )  # fmt: skip
@@ -177,28 +178,32 @@ def persona_segment_matrix(*, using: str | None = None) -> dict[str, dict[str, i
 
 
 def persona_behaviour(*, using: str | None = None, end_date: dt.date, days: int) -> dict[str, dict[str, float]]:
-    """Per persona: mean orders/year, value/year (over the window) and recency (days before the window end).
+    """Per persona: mean orders and value per year of tenure, and mean recency (days before the window end).
 
-    Computed in SQL from the orders, to compare with Table 4.1 (parameter recovery).
+    Tenure runs from the signup day to the window end (`days` days at most), the same denominator the generator
+    uses, so a customer who joined three months ago is measured over three months. Per-customer counts and sums
+    come from SQL; to compare with Table 4.1 (parameter recovery).
     """
-    years = days / 365.0
+    window_start = end_date - dt.timedelta(days=days - 1)
     per_customer = (
         Order.objects.using(using)
         .filter(KEPT_ORDERS)
-        .values("customer_id", "customer__persona")
+        .values("customer_id", "customer__persona", "customer__created_at")
         .annotate(orders=Count("id"), value=Sum("total_price"), last=LastOrderDay("order_date"))
     )
     sums: dict[str, list] = {}
     for row in per_customer.iterator(chunk_size=20_000):
-        entry = sums.setdefault(row["customer__persona"], [0, 0.0, 0.0, 0])
-        entry[0] += row["orders"]
-        entry[1] += float(row["value"])
+        signup = max(row["customer__created_at"].date(), window_start)
+        years = max((end_date - signup).days, 1) / 365.0
+        entry = sums.setdefault(row["customer__persona"], [0.0, 0.0, 0.0, 0])
+        entry[0] += row["orders"] / years
+        entry[1] += float(row["value"]) / years
         entry[2] += (end_date - row["last"]).days
         entry[3] += 1
     return {
         persona: {
-            "orders_per_year": orders / count / years,
-            "value_per_year": value / count / years,
+            "orders_per_year": orders / count,
+            "value_per_year": value / count,
             "recency_days": recency / count,
             "customers": count,
         }

@@ -32,9 +32,9 @@ from .constants import (
     OrderStatus,
     Persona,
 )
-from .models import Customer, Order, OrderItem, Product, RFMScore
+from .models import Customer, Order, OrderItem, Product, ProductPrice, RFMScore
 
-MODEL_BY_TABLE = {model._meta.db_table: model for model in (Customer, Product, Order, OrderItem)}
+MODEL_BY_TABLE = {model._meta.db_table: model for model in (Customer, Product, ProductPrice, Order, OrderItem)}
 
 
 def minicrm_seed(

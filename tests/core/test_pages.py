@@ -112,7 +112,7 @@ def test_datasets_download_as_streamed_zips_at_any_size(client, seeded_minicrm_d
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     assert response.streaming and not response.has_header("Content-Length")
     archive, body = _zip_of(response)
-    tables = ("customers", "products", "orders", "order_items", "rfm_scores")
+    tables = ("customers", "products", "product_prices", "orders", "order_items", "rfm_scores")
     assert sorted(archive.namelist()) == sorted(f"minicrm/{t}.{fmt}" for t in tables)
     if fmt == "csv":
         assert len(archive.read("minicrm/customers.csv").decode().splitlines()) == 61  # header + 60 customers
