@@ -18,6 +18,7 @@ from .models import (
     Customer,
     CustomerAR,
     CustomerLifecycle,
+    DataDefect,
     Film,
     FilmActor,
     FilmCategory,
@@ -282,3 +283,10 @@ class SeasonalityLogAdmin(LargeTableAdmin):
     ]  # fmt: skip
     list_filter = ["business_phase"]
     date_hierarchy = "week_start"
+
+
+@admin.register(DataDefect)
+class DataDefectAdmin(LargeTableAdmin):
+    list_display = ["id", "table_name", "row_id", "column_name", "kind", "clean_value"]
+    list_filter = ["table_name", "kind"]
+    search_fields = ["=row_id"]

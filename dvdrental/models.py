@@ -7,6 +7,8 @@ unique pair, so `JOIN film_category USING (film_id)` works as in Sakila.
 
 from django.db import models
 
+from core.models import DataDefectBase
+
 from .constants import ARStatus, BusinessPhase, CopyStatus, PurchaseReason, RentalStatus
 
 RATING_CHOICES = [(r, r) for r in ("G", "PG", "PG-13", "R", "NC-17")]
@@ -257,7 +259,6 @@ class Staff(models.Model):
     active = models.BooleanField(default=True, help_text="Still employed.")
     username = models.CharField(max_length=16, help_text="Login name at the till.")
     password = models.CharField(max_length=40, null=True, blank=True, help_text="Always NULL in generated data.")
-    picture = models.BinaryField(null=True, blank=True, help_text="Sakila's photo column; NULL in generated data.")
     hired_date = models.DateField(null=True, blank=True, help_text="First working day.")
     left_date = models.DateField(
         null=True, blank=True, help_text="Day they left (NULL: still employed; then active is false)."
@@ -616,3 +617,12 @@ class SeasonalityLog(models.Model):
 
     def __str__(self):
         return f"Week {self.week_number}"
+
+
+class DataDefect(DataDefectBase):
+    """A value damaged on purpose by `--defects light|heavy`, with its clean value: the answer key (see
+    `simkit.defects` for the kinds and rates)."""
+
+    class Meta(DataDefectBase.Meta):
+        db_table = "data_defects"
+        ordering = ["id"]

@@ -8,12 +8,16 @@ import numpy as np
 from django.db import connections
 
 from core.databases import describe
+from core.fidelity import fidelity_summary
 from core.loader import DEFAULT_BATCH_SIZE, BulkLoad, bulk_load
 from core.progress import ProgressCallback, ProgressEvent, no_progress
 from core.reports import SeedReport
+from simkit.defects import DefectSpec, apply_defects, validate_level
+from simkit.rng import Streams, stream_key
 
 from . import selectors
 from .constants import GENRES_DIR
+from .fidelity import dvdrental_checks
 from .generation.catalogue import load_templates
 from .generation.config import build_config
 from .generation.engine import Engine, WeekSummary, plan_returns
@@ -29,6 +33,7 @@ from .models import (
     Customer,
     CustomerAR,
     CustomerLifecycle,
+    DataDefect,
     Film,
     FilmActor,
     FilmCategory,
@@ -50,8 +55,20 @@ from .models import (
 WRITE_ORDER = (
     Country, City, Address, Language, Category, Actor, Store, Staff, "store_manager", Film, FilmCategory, FilmActor,
     Inventory, InventoryPurchase, FilmRelease, Customer, CustomerLifecycle, Rental, Payment, InventoryStatus, LateFee,
-    CustomerAR, RentalStatusTracking, SeasonalityLog, "inventory_final",
+    CustomerAR, RentalStatusTracking, SeasonalityLog, "inventory_final", DataDefect,
 )  # fmt: skip
+# What `--defects light|heavy` may damage, per table (rates in simkit.defects). Ids of duplicated customers start
+# far above any real customer id.
+DEFECT_SPECS = {
+    "customer": DefectSpec(
+        table="customer", names=("first_name", "last_name"), dates=("create_date",), late=("last_update",),
+        duplicates=True, unique=("email",),
+    ),
+    "address": DefectSpec(table="address", empty=("postal_code", "phone")),
+    "film": DefectSpec(table="film", names=("title",), nullable=("description",)),
+    "payment": DefectSpec(table="payment", ranges={"amount": (0.0, 11.99)}),
+}  # fmt: skip
+DUPLICATE_ID_BASE = 900_000_000
 MODEL_BY_TABLE = {model._meta.db_table: model for model in WRITE_ORDER if not isinstance(model, str)}
 FLUSH_ROWS = 150_000
 
@@ -59,12 +76,19 @@ FLUSH_ROWS = 150_000
 class BatchWriter:
     """Buffers the engine's batches and writes them in foreign-key order every FLUSH_ROWS rows."""
 
-    def __init__(self, loader: BulkLoad):
+    def __init__(self, loader: BulkLoad, *, defects: str = "none", seed: int = 0):
         self.loader = loader
         self.buffer: dict[str, list[dict]] = {}
         self.buffered = 0
+        self.defects = validate_level(defects)
+        self.streams = Streams(seed)
+        self.batches = 0
+        self.duplicates = 0
+        self.defect_rows = 0
 
     def add(self, table: str, columns: dict) -> None:
+        if self.defects != "none" and table in DEFECT_SPECS:
+            columns = self._damage(table, columns)
         self.buffer.setdefault(table, []).append(columns)
         self.buffered += len(next(iter(columns.values())))
         if self.buffered >= FLUSH_ROWS:
@@ -81,9 +105,25 @@ class BatchWriter:
                 self._set_managers(columns)
             elif table == "inventory_final":
                 self._set_inventory_status(columns)
+            elif table == "data_defects":
+                columns["id"] = np.arange(self.defect_rows + 1, self.defect_rows + len(columns["row_id"]) + 1)
+                self.defect_rows += len(columns["row_id"])
+                self.loader.write(DataDefect, columns)
             else:
                 self.loader.write(MODEL_BY_TABLE[table], columns)
         self.buffered = 0
+
+    def _damage(self, table: str, columns: dict) -> dict:
+        """Damage one batch at the level's rates; the manifest rows go to data_defects."""
+        self.batches += 1
+        rng = self.streams.generator("defects", stream_key(table), self.batches)
+        next_id = DUPLICATE_ID_BASE + self.duplicates
+        damaged, manifest = apply_defects(rng, columns, spec=DEFECT_SPECS[table], level=self.defects, next_id=next_id)
+        self.duplicates += len(damaged["id"]) - len(columns["id"])
+        if len(manifest["row_id"]):
+            self.buffer.setdefault("data_defects", []).append(manifest)
+            self.buffered += len(manifest["row_id"])
+        return damaged
 
     def _set_inventory_status(self, columns: dict) -> None:
         # A copy's status at the end is known only once the run is over; the few that are not available change.
@@ -135,6 +175,7 @@ def dvdrental_seed(
     batch_size: int = DEFAULT_BATCH_SIZE,
     templates_dir: Path = GENRES_DIR,
     progress: ProgressCallback = no_progress,
+    defects: str = "none",
 ) -> SeedReport:
     """Run level 1, 3 or 4 into an empty (or, with `reset`, wiped) database, or append level 2 weeks.
 
@@ -153,7 +194,7 @@ def dvdrental_seed(
     with bulk_load(using=using, batch_size=batch_size) as loader:
         if reset:
             loader.wipe("dvdrental")
-        writer = BatchWriter(loader)
+        writer = BatchWriter(loader, defects=defects or "none", seed=seed)
         if level == 2:
             base = not SeasonalityLog.objects.using(using).exists()
             append_weeks = weeks or 1
@@ -190,6 +231,7 @@ def dvdrental_seed(
         rows=loader.stats.rows,
         seconds=loader.stats.seconds,
         details=selectors.run_report_lines(using=using),
+        fidelity=fidelity_summary(dvdrental_checks(using=using, config=append_config if level == 2 else run_config)),
     )
 
 

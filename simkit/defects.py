@@ -53,7 +53,8 @@ class DefectSpec:
     names: text columns that get typos and casing drift; nullable: columns that may lose their value;
     ranges: numeric columns and their valid (low, high); dates: datetime64 columns that may become impossible;
     late: datetime64 columns of "when the row was recorded" that may arrive late; duplicates: whether rows may be
-    copied under a new id (leave off for tables with unique columns other than the id).
+    copied under a new id; empty: NOT NULL text columns whose missing value is an empty string instead of NULL;
+    unique: text columns a duplicate cannot repeat (the copy gets "+<new id>" before an "@", else appended).
     """
 
     table: str
@@ -64,6 +65,8 @@ class DefectSpec:
     dates: tuple[str, ...] = ()
     late: tuple[str, ...] = ()
     duplicates: bool = False
+    empty: tuple[str, ...] = ()
+    unique: tuple[str, ...] = ()
 
 
 def validate_level(level: str) -> str:
@@ -187,11 +190,11 @@ def apply_defects(
             new[rows] = new[rows] + rng.integers(30, 181, len(rows)).astype("timedelta64[D]")
             out[column] = new
             record(column, "late_arriving", rows)
-    for column in spec.nullable:
+    for column in (*spec.nullable, *spec.empty):
         rows = damage.rows(column, "missing")
         if len(rows):
             new = np.asarray(out[column]).astype(object)
-            new[rows] = None
+            new[rows] = "" if column in spec.empty else None
             out[column] = new
             record(column, "missing", rows)
     if spec.duplicates:
@@ -203,6 +206,13 @@ def apply_defects(
             for column, values in out.items():
                 values = np.asarray(values)
                 copied = new_ids if column == spec.id_column else values[rows]
+                if column in spec.unique:
+                    text = np.asarray(copied).astype(str)
+                    tag = np.strings.add("+", new_ids.astype(str))
+                    at = np.strings.find(text, "@")
+                    head = np.strings.slice(text, 0, np.where(at >= 0, at, np.strings.str_len(text)))
+                    tail = np.strings.slice(text, np.where(at >= 0, at, np.strings.str_len(text)), None)
+                    copied = np.strings.add(np.strings.add(head, tag), tail)
                 out[column] = np.concatenate([values.astype(object), np.asarray(copied).astype(object)])
                 if values.dtype != object and column != spec.id_column:
                     out[column] = out[column].astype(values.dtype) if values.dtype.kind in "iufbMm" else out[column]

@@ -21,9 +21,4 @@ class Migration(migrations.Migration):
                 blank=True, help_text="Day they left (NULL: still employed; then active is false).", null=True
             ),
         ),
-        migrations.AddField(
-            model_name="staff",
-            name="picture",
-            field=models.BinaryField(blank=True, help_text="Sakila's photo column; NULL in generated data.", null=True),
-        ),
     ]

@@ -19,8 +19,11 @@ def test_every_changelist_and_change_page_loads_in_few_queries(
     with django_assert_max_num_queries(6, using="dvdrental"):
         response = admin_client.get(reverse(f"admin:dvdrental_{model}_changelist"))
     assert response.status_code == 200
-    first = response.context["cl"].result_list[0]
-    assert admin_client.get(reverse(f"admin:dvdrental_{model}_change", args=[first.pk])).status_code == 200
+    shown = response.context["cl"].result_list
+    if not shown:
+        assert model == "datadefect"  # the answer key of --defects: empty in a clean seed
+        return
+    assert admin_client.get(reverse(f"admin:dvdrental_{model}_change", args=[shown[0].pk])).status_code == 200
 
 
 def test_rental_changelist_filters_by_store_and_date(admin_client, small_level4):

@@ -88,6 +88,7 @@ class Command(SeedCommand):
                 reset=options["reset"],
                 batch_size=options["batch_size"],
                 progress=progress,
+                defects=options.get("defects") or "none",
             )
         except (ConfigError, ValueError) as exc:
             raise CommandError(str(exc)) from None
