@@ -79,7 +79,15 @@ class PageVisit:
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         self.page.on("requestfailed", lambda request: self.errors.append(f"failed: {request.url}"))
         self.page.on("response", lambda r: self.errors.append(f"{r.status}: {r.url}") if r.status >= 400 else None)
-        self.page.goto(url)
+        # Everything a page needs is served by the site itself: no request to another host.
+        origin = "/".join(url.split("/")[:3]) + "/"
+        self.page.on(
+            "request",
+            lambda r: (
+                None if r.url.startswith((origin, "data:", "blob:")) else self.errors.append(f"other host: {r.url}")
+            ),
+        )
+        self.response = self.page.goto(url)
 
     def screenshot(self, name):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -154,5 +162,93 @@ def test_navigation_to_admin_and_api_docs(browser, live_server):
     visit.page.wait_for_url("**/api/docs/")
     visit.page.wait_for_selector(".swagger-ui .opblock", timeout=30_000)
     visit.screenshot("api-docs")
+    assert visit.errors == []
+    visit.close()
+
+
+def test_rfm_colours_are_eleven_and_shared_by_every_chart(browser, live_server, tmp_path):
+    SEEDERS["minicrm"](tmp_path)
+    visit = PageVisit(browser, live_server.url + "/dashboards/minicrm/")
+    for chart in ("chart-segments", "chart-recency-monetary"):
+        visit.page.wait_for_selector(f"#{chart}[data-drawn=true]", timeout=30_000)
+    assert visit.page.evaluate("new Set(SEGMENT_ORDER.map(colourOf)).size") == 11
+    scatter = visit.page.evaluate(
+        "document.getElementById('chart-recency-monetary').data.map(t => [t.name, t.marker.color])"
+    )
+    bars = visit.page.evaluate(
+        """(() => { const t = document.getElementById('chart-segments').data[0];
+                    return t.x.map((name, i) => [name, t.marker.color[i]]); })()"""
+    )
+    assert len({colour for _, colour in scatter}) == len(scatter) >= 3
+    assert dict(scatter).items() <= dict(bars).items()  # each segment has the same colour in both charts
+    captions = visit.page.locator("figure figcaption").all_inner_texts()
+    assert len(captions) == 3 and all(len(caption) > 40 for caption in captions)
+    assert visit.errors == []
+    visit.close()
+
+
+def _digests(connection, tables) -> dict[str, int]:
+    import hashlib
+
+    return {
+        table: hashlib.sha256(
+            repr(connection.execute(f'SELECT * FROM "{table}" ORDER BY 1').fetchall()).encode()
+        ).hexdigest()
+        for table in tables
+    }
+
+
+def test_with_one_dataset_built_every_home_link_answers_and_the_file_downloads(
+    browser, live_server, tmp_path, settings
+):
+    import sqlite3
+
+    from django.apps import apps
+    from django.db import connections
+
+    settings.DOWNLOAD_CACHE_DIR = tmp_path / "downloads"
+    SEEDERS["dvdrental"](tmp_path)
+    visit = PageVisit(browser, live_server.url + "/")
+    for domain in settings.DOMAIN_APPS:
+        card = visit.page.locator(f"#dataset-{domain}")
+        if domain == "dvdrental":
+            assert card.locator(".badge").inner_text() == "built"
+        else:
+            assert "not built" in card.locator(".badge").inner_text()
+            assert f"python manage.py seed_{domain}" in card.inner_text()
+            hrefs = card.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+            assert hrefs and all("/dictionary/" in href for href in hrefs), (domain, hrefs)  # nothing that fails
+    if connections["dvdrental"].vendor == "sqlite":
+        with visit.page.expect_download() as download_info:
+            visit.page.click("#dataset-dvdrental >> text=SQLite database")
+        path = tmp_path / "dvdrental.sqlite3"
+        download_info.value.save_as(path)
+        tables = [model._meta.db_table for model in apps.get_app_config("dvdrental").get_models()]
+        name = connections["dvdrental"].settings_dict["NAME"]
+        served = sqlite3.connect(name, uri=str(name).startswith("file:"))
+        assert _digests(sqlite3.connect(path), tables) == _digests(served, tables)
+    hrefs = visit.page.locator("main a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    visit.close()
+    for href in dict.fromkeys(hrefs):
+        if href.endswith((".zip", ".sqlite3")):
+            continue  # downloads: the SQLite file was fetched above, the zips have their own tests
+        page = PageVisit(browser, live_server.url + href.split("#")[0])
+        assert page.response.status < 500, href
+        assert page.errors == [], (href, page.errors)
+        page.close()
+
+
+def test_half_built_minicrm_names_its_follow_up_command(browser, live_server):
+    from minicrm.services import minicrm_seed
+
+    minicrm_seed(using="minicrm", customers=60, seed=3, reset=True)
+    visit = PageVisit(browser, live_server.url + "/")
+    card = visit.page.locator("#dataset-minicrm")
+    assert "built, needs calculate_rfm" in card.locator(".badge").inner_text()
+    assert "python manage.py calculate_rfm" in card.inner_text()
+    visit.page.click("#dataset-minicrm >> text=Dashboard")
+    visit.page.wait_for_url("**/dashboards/minicrm/")
+    assert "python manage.py calculate_rfm" in visit.page.locator("main").inner_text()
+    assert visit.page.locator(".chart").count() == 0
     assert visit.errors == []
     visit.close()
