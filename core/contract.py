@@ -41,6 +41,7 @@ KIND_BY_FIELD = {
     "DateField": "date",
     "DateTimeField": "datetime",
     "JSONField": "json",
+    "BinaryField": "bytes",
 }
 NUMPY_DTYPE = {
     "int": np.dtype("int64"),
@@ -49,6 +50,7 @@ NUMPY_DTYPE = {
     "bool": np.dtype("bool"),
     "str": np.dtype("O"),
     "json": np.dtype("O"),
+    "bytes": np.dtype("O"),
     "date": np.dtype("datetime64[D]"),
     "datetime": np.dtype("datetime64[s]"),
 }
@@ -85,6 +87,7 @@ class Column:
             "bool": pa.bool_(),
             "str": pa.string(),
             "json": pa.string(),
+            "bytes": pa.binary(),
             "date": pa.date32(),
             "datetime": pa.timestamp("s"),
         }[self.kind]
@@ -183,6 +186,8 @@ def to_arrow(values: np.ndarray, column: Column):
         return array.cast(column.arrow_type())
     if kind == "bool":
         return pa.array(values.astype(bool) if values.dtype.kind != "O" else values.tolist(), type=pa.bool_())
+    if kind == "bytes":
+        return pa.array([None if v is None else bytes(v) for v in values.tolist()], type=pa.binary())
     return pa.array(values.tolist() if values.dtype.kind == "O" else values.astype(str), type=pa.string())
 
 
@@ -298,6 +303,8 @@ def canonical_value(value, column: Column) -> str:
         return str(int(bool(value)))
     if kind == "int":
         return str(int(value))
+    if kind == "bytes":
+        return str(bytes(value))
     if kind == "date":
         return value.isoformat() if isinstance(value, dt.date) else str(value)[:10]
     if kind == "datetime":

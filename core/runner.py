@@ -118,9 +118,9 @@ class _Renumber:
         }
         self.counters: dict[str, int] = {}
 
-    def shard(self, batches: list) -> list:
+    def shard(self, batches):
+        """The shard's batches with keys shifted and filled, one at a time (a serial shard is never held whole)."""
         start = dict(self.offsets)
-        out = []
         for batch in batches:
             pk, pk_column = self.auto.get(batch.table, (None, None))
             if pk is not None and pk not in batch.columns and pk_column not in batch.columns:
@@ -137,8 +137,7 @@ class _Renumber:
                 batch = type(batch)(batch.table, columns)
             if batch.table in self.offsets:
                 self.offsets[batch.table] += len(batch)
-            out.append(batch)
-        return out
+            yield batch
 
 
 def project_version() -> str:
@@ -206,7 +205,8 @@ def _shards(spec, plan, *, executor: str, workers: int, scheduler):
     """An iterator of per-shard batch lists in shard order, and a close function for the executor."""
     shards = int(plan.shards)
     if executor == "serial" or (executor == "processes" and (workers == 1 or shards == 1)):
-        return (list(spec.generate_shard(plan, k)) for k in range(shards)), lambda: None
+        # Batches stream straight from the generator to the sinks: memory holds one batch, not the shard.
+        return (spec.generate_shard(plan, k) for k in range(shards)), lambda: None
     if executor == "processes":
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor

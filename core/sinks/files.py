@@ -162,6 +162,7 @@ DUCKDB_TYPES = {
     "bool": "BOOLEAN",
     "str": "VARCHAR",
     "json": "VARCHAR",
+    "bytes": "BLOB",
     "date": "DATE",
     "datetime": "TIMESTAMP",
 }

@@ -44,6 +44,8 @@ def sql_type(column, dialect: str) -> str:
         return "longtext" if dialect == "mysql" else "text"
     if kind == "json":
         return "longtext" if dialect == "mysql" else "text"
+    if kind == "bytes":
+        return {"sqlite": "blob", "mysql": "longblob", "postgres": "bytea"}[dialect]
     if kind == "date":
         return "date"
     return "datetime" if dialect in ("sqlite", "mysql") else "timestamp"
@@ -130,6 +132,14 @@ def literals(values: np.ndarray, column, dialect: str, *, copy: bool = False) ->
             out = np.where(flags, "t" if copy else "true", "f" if copy else "false").astype(object)
         else:
             out = np.where(flags, "1", "0").astype(object)
+    elif kind == "bytes":
+        hexes = ["" if v is None else bytes(v).hex() for v in values.tolist()]
+        if copy:
+            out = np.array([f"\\\\x{h}" for h in hexes], dtype=object)
+        elif dialect == "postgres":
+            out = np.array([f"'\\x{h}'" for h in hexes], dtype=object)
+        else:
+            out = np.array([f"X'{h}'" for h in hexes], dtype=object)
     else:
         text = (
             np.array(["" if v is None else str(v) for v in values.tolist()], dtype=object)
