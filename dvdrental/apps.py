@@ -11,3 +11,9 @@ class DvdrentalConfig(AppConfig):
         from core.datasets import register
 
         register("dvdrental.dataset", domain="dvdrental")  # the dataset protocol: dvdrental/dataset.py
+        from django.db.models.signals import post_migrate, pre_migrate
+
+        from .sakila import drop_before_migrate, install_after_migrate
+
+        pre_migrate.connect(drop_before_migrate, sender=self)  # Sakila's views would block some migrations
+        post_migrate.connect(install_after_migrate, sender=self)

@@ -50,6 +50,7 @@ from .models import (
     Staff,
     Store,
 )
+from .sakila import sakila_objects_install
 
 # Parents before children: MySQL checks foreign keys row by row.
 WRITE_ORDER = (
@@ -224,6 +225,8 @@ def dvdrental_seed(
                 config=run_config, seed=seed, templates=templates, level=level, weeks=weeks, season_override=season
             )
             _drive(items, writer, total_weeks=total, done_before=0, progress=progress)
+        loader.restore_indexes()  # before Sakila's views and Pagila's types (dvdrental/sakila.py) meet the tables
+        sakila_objects_install(using=using)
     return SeedReport(
         domain="dvdrental",
         database=describe(using),
