@@ -104,7 +104,7 @@ RETAINED_BELOW_DAYS = 30  # recency below this: churn_label = 0; in between: at 
 # Weekly hazard = MONTHLY_CHURN_HAZARD[plan] / WEEKS_PER_MONTH x HAZARD_CALIBRATION[plan] x region x
 #   engagement ** -ENGAGEMENT_HAZARD_POWER x exp(drivers of the last DRIVER_WEEKS weeks), with the drivers below.
 WEEKS_PER_MONTH = DAYS_PER_MONTH / 7
-HAZARD_CALIBRATION = (0.03, 0.0045, 0.0035, 0.005)  # keeps the average hazard near MONTHLY_CHURN_HAZARD
+HAZARD_CALIBRATION = (0.03, 0.004, 0.0035, 0.005)  # keeps the average hazard near MONTHLY_CHURN_HAZARD
 DRIVER_WEEKS = 13
 # Per failed bill, by plan: a small team on Basic feels the price; an Enterprise failure is paperwork.
 HAZARD_PER_FAILED_BILL = (0.0, 1.0, 0.5, 0.15)
