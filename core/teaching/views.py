@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.csrf import ensure_csrf_cookie
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -94,15 +94,14 @@ class SqlFilter(serializers.Serializer):
     sql = serializers.CharField(max_length=MAX_SQL_LENGTH, trim_whitespace=False, help_text="One SELECT statement.")
 
 
-ERROR = inline_serializer("WorkbenchError", fields={"error": serializers.CharField()})
-
-
 class WorkbenchView(APIView):
     permission_classes = [WorkbenchAccess]
 
-    def validated(self, request, serializer_class, domain):
+    FilterSerializer: type[serializers.Serializer]
+
+    def validated(self, request, domain):
         _domain_or_404(domain)
-        serializer = serializer_class(data=request.query_params)
+        serializer = self.FilterSerializer(data=request.query_params)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
@@ -113,6 +112,8 @@ class QueryView(WorkbenchView):
     A refused or failed statement is an answer too (200 with `error` set, no rows): it is the student's query that
     is wrong, not the request, and the page shows the message where the rows would be.
     """
+
+    FilterSerializer = SqlFilter
 
     class OutputSerializer(serializers.Serializer):
         columns = serializers.ListField(child=serializers.CharField())
@@ -129,7 +130,7 @@ class QueryView(WorkbenchView):
         responses={200: OutputSerializer, 400: OpenApiResponse(description="No `sql` parameter, or too long.")},
     )
     def get(self, request, domain):
-        sql = self.validated(request, SqlFilter, domain)["sql"]
+        sql = self.validated(request, domain)["sql"]
         output = {"columns": [], "rows": [], "truncated": False, "seconds": 0.0, "error": None}
         try:
             result = run_readonly(
@@ -167,6 +168,8 @@ def expected_answer(domain: str, exercise) -> Answer:
 class CheckView(WorkbenchView):
     """Compare the result of a student's query with the exercise's reference result (by value, not by text)."""
 
+    FilterSerializer = CheckFilter
+
     class OutputSerializer(serializers.Serializer):
         exercise = serializers.CharField()
         correct = serializers.BooleanField()
@@ -176,10 +179,10 @@ class CheckView(WorkbenchView):
     @extend_schema(
         tags=TAGS,
         parameters=[CheckFilter],
-        responses={200: OutputSerializer, 400: OpenApiResponse(ERROR, description="Unknown exercise id.")},
+        responses={200: OutputSerializer, 400: OpenApiResponse(description="Unknown exercise id, or no `sql`.")},
     )
     def get(self, request, domain):
-        data = self.validated(request, CheckFilter, domain)
+        data = self.validated(request, domain)
         exercise = exercise_by_id(domain).get(data["exercise"]) if _exercises(domain) else None
         if exercise is None:
             return Response({"error": f"no exercise {data['exercise']!r} in {domain}"}, status=400)
