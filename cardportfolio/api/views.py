@@ -10,7 +10,6 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.filters import SearchFilter
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -28,6 +27,7 @@ from cardportfolio.models import (
 )
 from core.api.cache import cached_analytics
 from core.api.filters import DayFilter, StableOrderingFilter, validated_filters
+from core.api.pagination import StrictCursorPagination
 
 from .serializers import CustomerSerializer, ObservedSegmentRowSerializer, TransactionSerializer, choice_field
 
@@ -81,19 +81,24 @@ class TransactionFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=STATUS_CHOICES)
     merchant_category = django_filters.ChoiceFilter(choices=CATEGORY_CHOICES)
     channel = django_filters.ChoiceFilter(choices=CHANNEL_CHOICES)
-    min_date = DayFilter(field_name="transaction_date", bound="first", help_text="On or after this day (UTC).")
-    max_date = DayFilter(field_name="transaction_date", bound="last", help_text="On or before this day (UTC).")
+    transaction_date_from = DayFilter(
+        field_name="transaction_date", bound="first", help_text="On or after this day (UTC)."
+    )
+    transaction_date_to = DayFilter(
+        field_name="transaction_date", bound="last", help_text="On or before this day (UTC)."
+    )
+    min_date = DayFilter(
+        field_name="transaction_date", bound="first", help_text="Deprecated: use transaction_date_from."
+    )
+    max_date = DayFilter(field_name="transaction_date", bound="last", help_text="Deprecated: use transaction_date_to.")
 
     class Meta:
         model = Transaction
         fields = []
 
 
-class TransactionCursorPagination(CursorPagination):
+class TransactionCursorPagination(StrictCursorPagination):
     ordering = "transaction_id"
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 500
 
 
 @extend_schema(tags=TAGS)

@@ -1,4 +1,5 @@
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import CursorPagination, PageNumberPagination
 
 
 class StandardPagination(PageNumberPagination):
@@ -7,3 +8,37 @@ class StandardPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+class StrictCursorPagination(CursorPagination):
+    """Cursor pagination for lists of millions of rows (every page costs the same), saying so.
+
+    A `?page=` meant for page-number lists would otherwise be ignored silently and the first page returned again;
+    it is a 400 naming the cursor parameter instead, and the schema describes how to page.
+    """
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        if "page" in request.query_params:
+            raise ValidationError(
+                {
+                    "page": [
+                        f"this list is paged by cursor, not page number: follow the `next` link "
+                        f"(its `{self.cursor_query_param}` parameter) instead of ?page="
+                    ]
+                }
+            )
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.cursor_query_param:
+                parameter["description"] = (
+                    "Paged by cursor: pass the `cursor` of the `next` or `previous` link. There is no page number "
+                    "(`?page=` is a 400) and no total count, so every page costs the same on millions of rows."
+                )
+        return parameters

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.cache import CachedAnalyticsListMixin, cached_analytics
-from core.api.filters import FilterBackendsMixin, IntegerFilter, validated_filters
+from core.api.filters import DayFilter, FilterBackendsMixin, IntegerFilter, validated_filters
 from dvdrental import selectors
 from dvdrental.models import RATING_CHOICES, Customer, Film, LateFee, Payment, Rental, SeasonalityLog
 
@@ -111,10 +111,19 @@ class CustomerDetailApi(generics.RetrieveAPIView):
 
 
 class RentalFilter(django_filters.FilterSet):
+    # The date-range rule of every API: <field>_from and <field>_to, both inclusive of the day (UTC).
+    rental_date_from = DayFilter(field_name="rental_date", bound="first", help_text="Rented on or after this day.")
+    rental_date_to = DayFilter(field_name="rental_date", bound="last", help_text="Rented on or before this day.")
     rented_from = django_filters.IsoDateTimeFilter(
-        field_name="rental_date", lookup_expr="gte", help_text="Rented at or after (ISO date or date-time)."
+        field_name="rental_date",
+        lookup_expr="gte",
+        help_text="Deprecated: use rental_date_from. Rented at or after (ISO date or date-time).",
     )
-    rented_to = django_filters.IsoDateTimeFilter(field_name="rental_date", lookup_expr="lt", help_text="Rented before.")
+    rented_to = django_filters.IsoDateTimeFilter(
+        field_name="rental_date",
+        lookup_expr="lt",
+        help_text="Deprecated: use rental_date_to (which includes the day). Rented before this instant.",
+    )
     store = IntegerFilter(field_name="inventory__store_id", help_text="Store id.")
     customer = IntegerFilter(field_name="customer_id", help_text="Customer id.")
     returned = django_filters.BooleanFilter(

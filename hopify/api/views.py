@@ -186,8 +186,14 @@ class ListBackendsMixin:
 class CustomerFilter(django_filters.FilterSet):
     segment = django_filters.ChoiceFilter(field_name="customer_segment", choices=SEGMENT_CHOICES)
     acquisition_source = django_filters.ChoiceFilter(choices=SOURCE_CHOICES)
-    signup_from = django_filters.DateFilter(field_name="signup_date", lookup_expr="gte", help_text="Inclusive.")
-    signup_to = django_filters.DateFilter(field_name="signup_date", lookup_expr="lte", help_text="Inclusive.")
+    signup_date_from = django_filters.DateFilter(field_name="signup_date", lookup_expr="gte", help_text="Inclusive.")
+    signup_date_to = django_filters.DateFilter(field_name="signup_date", lookup_expr="lte", help_text="Inclusive.")
+    signup_from = django_filters.DateFilter(
+        field_name="signup_date", lookup_expr="gte", help_text="Deprecated: use signup_date_from."
+    )
+    signup_to = django_filters.DateFilter(
+        field_name="signup_date", lookup_expr="lte", help_text="Deprecated: use signup_date_to."
+    )
 
     class Meta:
         model = Customer
@@ -236,8 +242,10 @@ class OrderFilter(django_filters.FilterSet):
     discounted = django_filters.BooleanFilter(
         method="filter_discounted", help_text="Only orders with (or without) a code."
     )
-    date_from = DayFilter(field_name="order_date", bound="first", help_text="Placed on or after (UTC).")
-    date_to = DayFilter(field_name="order_date", bound="last", help_text="Placed on or before (UTC).")
+    order_date_from = DayFilter(field_name="order_date", bound="first", help_text="Placed on or after this day (UTC).")
+    order_date_to = DayFilter(field_name="order_date", bound="last", help_text="Placed on or before this day (UTC).")
+    date_from = DayFilter(field_name="order_date", bound="first", help_text="Deprecated: use order_date_from.")
+    date_to = DayFilter(field_name="order_date", bound="last", help_text="Deprecated: use order_date_to.")
 
     class Meta:
         model = Order
@@ -262,8 +270,14 @@ class OrderListApi(ListBackendsMixin, generics.ListAPIView):
 class ChurnEventFilter(django_filters.FilterSet):
     segment = django_filters.ChoiceFilter(field_name="customer__customer_segment", choices=SEGMENT_CHOICES)
     churn_reason = django_filters.ChoiceFilter(choices=CHURN_REASON_CHOICES)
-    date_from = django_filters.DateFilter(field_name="churn_date", lookup_expr="gte", help_text="Inclusive.")
-    date_to = django_filters.DateFilter(field_name="churn_date", lookup_expr="lte", help_text="Inclusive.")
+    churn_date_from = django_filters.DateFilter(field_name="churn_date", lookup_expr="gte", help_text="Inclusive.")
+    churn_date_to = django_filters.DateFilter(field_name="churn_date", lookup_expr="lte", help_text="Inclusive.")
+    date_from = django_filters.DateFilter(
+        field_name="churn_date", lookup_expr="gte", help_text="Deprecated: use churn_date_from."
+    )
+    date_to = django_filters.DateFilter(
+        field_name="churn_date", lookup_expr="lte", help_text="Deprecated: use churn_date_to."
+    )
 
     class Meta:
         model = ChurnEvent

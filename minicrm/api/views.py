@@ -339,8 +339,10 @@ class ProductDetailApi(generics.RetrieveAPIView):
 class OrderFilter(django_filters.FilterSet):
     customer = IntegerFilter(field_name="customer_id", help_text="Customer id.")
     status = django_filters.ChoiceFilter(choices=STATUS_CHOICES)
-    min_order_date = DayFilter(field_name="order_date", bound="first", help_text="Placed on or after (UTC).")
-    max_order_date = DayFilter(field_name="order_date", bound="last", help_text="Placed on or before (UTC).")
+    order_date_from = DayFilter(field_name="order_date", bound="first", help_text="Placed on or after this day (UTC).")
+    order_date_to = DayFilter(field_name="order_date", bound="last", help_text="Placed on or before this day (UTC).")
+    min_order_date = DayFilter(field_name="order_date", bound="first", help_text="Deprecated: use order_date_from.")
+    max_order_date = DayFilter(field_name="order_date", bound="last", help_text="Deprecated: use order_date_to.")
 
     class Meta:
         model = Order

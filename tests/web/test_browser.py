@@ -252,3 +252,11 @@ def test_half_built_minicrm_names_its_follow_up_command(browser, live_server):
     assert visit.page.locator(".chart").count() == 0
     assert visit.errors == []
     visit.close()
+
+
+def test_redoc_asks_no_other_host(browser, live_server):
+    visit = PageVisit(browser, live_server.url + "/api/redoc/")
+    visit.page.wait_for_selector("text=API docs by Redocly", timeout=30_000)
+    visit.page.wait_for_load_state("networkidle")
+    assert visit.errors == []
+    visit.close()
