@@ -67,16 +67,28 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # API_REQUIRE_AUTH covers downloads, the workbench and the pages too, not only the API's views.
+    "core.security.RequireLoginMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # API and admin pages of a dataset with no tables: 404 naming the seed command instead of a 500.
     "core.availability.UnbuiltDatasetMiddleware",
+    # Query parameters an API view does not declare are a 400 (they also bypassed the analytics cache).
+    "core.security.StrictQueryParametersMiddleware",
 ]
+# Wrong passwords are counted per user name and address; past the limit, logins wait out the window.
+AUTHENTICATION_BACKENDS = ["core.security.ThrottledModelBackend"]
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=300)
+LOGIN_URL = "/admin/login/"
+# Error pages (DEBUG and the production e-mails) mask database URLs and their passwords.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "core.api.errors.SecretsExceptionReporterFilter"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -121,6 +133,7 @@ STATICFILES_FINDERS = [
     "core.staticfiles.PlotlyFinder",
 ]
 
+API_REQUIRE_AUTH = env.bool("API_REQUIRE_AUTH", default=False)
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.DomainAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StandardPagination",
@@ -131,10 +144,13 @@ REST_FRAMEWORK = {
     ],
     # API reads are open by default (the data is synthetic); set API_REQUIRE_AUTH=True to require a login.
     "DEFAULT_PERMISSION_CLASSES": [
-        "rest_framework.permissions.IsAuthenticated"
-        if env.bool("API_REQUIRE_AUTH", default=False)
-        else "rest_framework.permissions.AllowAny"
+        "rest_framework.permissions.IsAuthenticated" if API_REQUIRE_AUTH else "rest_framework.permissions.AllowAny"
     ],
+    # Writes need a session (and its CSRF token); no HTTP Basic, which sends the password with every request.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Anonymous clients share a budget per address; the cache holds the counters.
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": env("API_ANON_RATE", default="6000/minute")},
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
 }
 

@@ -1,4 +1,4 @@
-"""Production settings: secrets and hosts must come from the environment, DEBUG is off."""
+"""Production settings: secrets and hosts must come from the environment, DEBUG is off; `check --deploy` passes."""
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env
@@ -6,7 +6,10 @@ from .base import BASE_DIR, env
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Trust X-Forwarded-Proto only behind a proxy that sets it (and strips it from clients): with gunicorn bound to the
+# network directly, any client could claim https. DJANGO_BEHIND_PROXY=True says there is such a proxy.
+if env.bool("DJANGO_BEHIND_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -8,12 +8,43 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
 from rest_framework.filters import OrderingFilter
 
+from core.options import DATE_RANGE
+
+# Dates a query may name: the range every generated dataset lies in (core.options.DATE_RANGE). Checked before any
+# date arithmetic, so 9999-12-31 or 0001-01-01 is a 400 naming the parameter, never an OverflowError (a 500).
+EARLIEST_DATE, LATEST_DATE = DATE_RANGE
+DATE_RANGE_MESSAGE = f"Enter a date from {EARLIEST_DATE} to {LATEST_DATE}."
+
+
+def check_date_range(name: str, value) -> None:
+    """A 400 naming `name` when the date `value` lies outside DATE_RANGE."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if isinstance(day, dt.date) and not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise serializers.ValidationError({name: [DATE_RANGE_MESSAGE]})
+
 
 def validated_filters(serializer_class: type[serializers.Serializer], query_params) -> dict:
     """Validate query parameters with a FilterSerializer; a bad value raises a 400 naming the parameter."""
     serializer = serializer_class(data=query_params)
     serializer.is_valid(raise_exception=True)
+    for name, value in serializer.validated_data.items():
+        check_date_range(name, value)
     return {key: value for key, value in serializer.validated_data.items() if value not in (None, "")}
+
+
+class BoundedDateFormField(forms.DateField):
+    """A date inside DATE_RANGE (else a 400), for django-filter date filters."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise forms.ValidationError(DATE_RANGE_MESSAGE, code="out_of_range")
+
+
+class BoundedDateFilter(django_filters.DateFilter):
+    """`django_filters.DateFilter` limited to DATE_RANGE."""
+
+    field_class = BoundedDateFormField
 
 
 class StableOrderingFilter(OrderingFilter):
@@ -68,7 +99,7 @@ def start_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
 
 
-class DayFilter(django_filters.DateFilter):
+class DayFilter(BoundedDateFilter):
     """A whole UTC day bound on a timestamp column: `first` keeps rows on or after the day, `last` on or before it.
 
     Compared as a half-open range on the timestamp itself, so the column's index serves it (a `__date` lookup would
