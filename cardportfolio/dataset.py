@@ -62,6 +62,6 @@ DATASET = DatasetSpec(
     tiny_scale=0.002,
     plan=plan,
     generate_shard=generate_shard,
-    scaled_options=("customers",),
+    scaled_options=("count=customers",),
     max_scale=10_000.0,
 )

@@ -54,7 +54,8 @@ class DatasetSpec:
     extra_tables: tuple[str, ...] = ()
     # What the domain's seed service can use beyond its own options: "to", "workers", "scheduler".
     supports: tuple[str, ...] = ()
-    # The seed command's options that --scale sets when the user leaves them out (e.g. "customers").
+    # The seed command's options that --scale sets when the user leaves them out, from the plan's options of the
+    # same name ("customers"), or of another name ("count=customers": --count from the plan's customers).
     scaled_options: tuple[str, ...] = ()
     min_scale: float = 0.001
     max_scale: float = 1000.0

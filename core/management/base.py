@@ -264,8 +264,12 @@ class SeedCommand(DomainCommand):
             return f"interrupted after the commit: the new {self.domain} data is in {name}"
         return f"interrupted: nothing was written, {name} is as it was (the seed was rolled back)"
 
-    def handle(self, *args, **options):
+    def execute(self, *args, **options):
+        # Before any subclass's handle(): a command that skips SeedCommand.handle (churnlab --no-db) is checked too.
         prepare_dataset_options(self, options)
+        return super().execute(*args, **options)
+
+    def handle(self, *args, **options):
         alias = self.target_database(options)
         if writes_configured_database(options):
             self.guard_existing_data(alias, options)

@@ -139,9 +139,10 @@ def prepare_dataset_options(command, options: dict) -> None:
         planned = spec.plan(seed=options.get("seed", 42), scale=scale, options={})
     except ValueError as exc:
         raise CommandError(str(exc).splitlines()[0]) from None
-    for option in scaled:
+    for entry in scaled:
+        option, planned_as = entry.split("=") if "=" in entry else (entry, entry)
         if option in options and not _explicit(command, options, option):
-            options[option] = planned.options[option]
+            options[option] = planned.options[planned_as]
 
 
 def writes_configured_database(options: dict) -> bool:

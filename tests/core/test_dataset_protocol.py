@@ -264,3 +264,22 @@ def test_a_seed_records_its_generation_in_its_database(scratch_database, tmp_pat
     assert set(recorded["digests"]) == {table.table for table in datasets.get("minicrm").contract()}
     call_command("seed_minicrm", "--database-url", url, "--reset", "--no-input", "--seed", "4", stdout=StringIO())
     assert datasets.generation_info(using=alias)["run"] == 1  # a reset forgets the generations it replaced
+
+
+def test_scale_sets_the_domain_count_and_unsupported_options_are_one_line(scratch_database):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from cardportfolio.models import Customer
+
+    url, alias = scratch_database("cardportfolio")
+    call_command("seed_cardportfolio", "--database-url", url, "--scale", "0.002", "--months", "1", stdout=StringIO())
+    assert Customer.objects.using(alias).count() == 100  # 50,000 x 0.002
+    with pytest.raises(CommandError, match="--scale is not supported by the dvdrental seed yet"):
+        call_command("seed_dvdrental", "--database-url", url, "--scale", "2", stdout=StringIO())
+    with pytest.raises(CommandError, match="--workers is not supported by the hopify seed yet"):
+        call_command("seed_hopify", "--database-url", url, "--workers", "2", stdout=StringIO())
+    with pytest.raises(CommandError, match="--to is not supported by the churnlab seed yet"):
+        call_command("seed_churnlab", "--no-db", "--to", "csv:x", stdout=StringIO())

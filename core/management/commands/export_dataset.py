@@ -25,9 +25,9 @@ class Command(DomainCommand):
 
     def handle(self, *args, **options):
         self.domain = options["domain"]
-        if not options["to"] and not options["out"]:
+        if options["to"] is None and not options["out"]:
             raise CommandError("give --out DIR (with --format) or --to TARGET")
-        if options["to"]:
+        if options["to"] is not None:
             try:
                 parse_target(options["to"], domain=self.domain).precheck()
             except SinkError as exc:
