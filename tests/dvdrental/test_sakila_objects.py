@@ -10,8 +10,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -297,3 +299,17 @@ def test_migrations_step_around_the_views(seeded, kind):
     call_command("migrate", "dvdrental", database=alias, verbosity=0)
     _, rows = fetch(alias, "SELECT COUNT(*) FROM film_list")
     assert rows[0][0] == Film.objects.using(alias).count()
+
+
+@pytest.mark.parametrize(("kind", "fence"), [("postgresql", "plpgsql"), ("mysql", "mysql")])
+def test_the_documented_sakila_examples_run(seeded, kind, fence):
+    alias = seeded(kind)
+    text = (Path(__file__).resolve().parents[2] / "docs" / "dvdrental.md").read_text()
+    section = text.split("## Sakila and Pagila compatibility", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(rf"```{fence}\n(.*?)```", section, flags=re.S)
+    assert blocks
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+        for statement in sql_statements("\n".join(blocks)):
+            cursor.execute(statement)
+            if cursor.description:
+                assert cursor.fetchall(), statement
