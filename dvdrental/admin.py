@@ -205,6 +205,8 @@ class RentalAdmin(LargeTableAdmin):
     list_filter = [InventoryStoreFilter]
     raw_id_fields = ["inventory", "customer", "staff"]
     date_hierarchy = "rental_date"
+    # Search by who rented: the matching customers first, then their rentals by the indexed key (core.admin).
+    related_search_fields = {"customer": ["first_name", "last_name", "email"]}
 
     @admin.display(description="film", ordering="inventory__film__title")
     def film(self, obj: Rental) -> str:
@@ -222,6 +224,7 @@ class PaymentAdmin(LargeTableAdmin):
     list_filter = [StaffStoreFilter]
     raw_id_fields = ["customer", "staff", "rental"]
     date_hierarchy = "payment_date"
+    related_search_fields = {"customer": ["first_name", "last_name", "email"]}
 
 
 @admin.register(FilmRelease)

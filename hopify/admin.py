@@ -77,7 +77,8 @@ class OrderAdmin(LargeTableAdmin):
     list_select_related = ["customer"]
     list_filter = ["order_type"]
     raw_id_fields = ["customer"]
-    search_fields = ["customer__email"]
+    # By customer name or email: the matching customers first, then their rows by the indexed key (core.admin).
+    related_search_fields = {"customer": ["name", "email"]}
     date_hierarchy = "order_date"
     inlines = [OrderItemInline]
 
@@ -111,7 +112,7 @@ class PaymentAdmin(LargeTableAdmin):
     list_select_related = ["customer", "order", "subscription"]
     list_filter = ["success", "payment_method"]
     raw_id_fields = ["customer", "order", "subscription"]
-    search_fields = ["customer__email"]
+    related_search_fields = {"customer": ["name", "email"]}
 
 
 @admin.register(SupportTicket)

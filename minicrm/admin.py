@@ -67,7 +67,8 @@ class OrderAdmin(LargeTableAdmin):
     list_display = ["id", "customer", "order_date", "status", "total_price"]
     list_select_related = ["customer"]
     list_filter = ["status"]
-    search_fields = ["customer__email"]
+    # By customer name or email: the matching customers first, then their orders by the indexed key (core.admin).
+    related_search_fields = {"customer": ["first_name", "last_name", "email"]}
     raw_id_fields = ["customer"]
     date_hierarchy = "order_date"
     inlines = [OrderItemInline]
