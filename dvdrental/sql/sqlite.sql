@@ -1,6 +1,7 @@
 -- Sakila's seven views and its film_text table, for SQLite. Installed by dvdrental.sakila.sakila_objects_install
 -- at the end of every dvdrental seed (the views are dropped first, so this file runs on a database that has none).
--- Column names as in Sakila, including the quoted "zip code".
+-- Column names as in Sakila, including the quoted "zip code". SQLite adds decimals as floats: totals are rounded
+-- to the cent.
 
 CREATE TABLE IF NOT EXISTS film_text (
     film_id INTEGER NOT NULL PRIMARY KEY,
@@ -56,7 +57,7 @@ LEFT JOIN film_category fc ON fc.film_id = f.film_id
 LEFT JOIN category c ON c.category_id = fc.category_id;
 
 CREATE VIEW sales_by_film_category AS
-SELECT c.name AS category, SUM(p.amount) AS total_sales
+SELECT c.name AS category, ROUND(SUM(p.amount), 2) AS total_sales
 FROM payment p
 JOIN rental r ON r.rental_id = p.rental_id
 JOIN inventory i ON i.inventory_id = r.inventory_id
@@ -67,7 +68,7 @@ ORDER BY total_sales DESC;
 
 CREATE VIEW sales_by_store AS
 SELECT ci.city || ',' || co.country AS store, m.first_name || ' ' || m.last_name AS manager,
-       SUM(p.amount) AS total_sales
+       ROUND(SUM(p.amount), 2) AS total_sales
 FROM payment p
 JOIN rental r ON r.rental_id = p.rental_id
 JOIN inventory i ON i.inventory_id = r.inventory_id

@@ -23,7 +23,7 @@ from django.db.utils import DatabaseError
 
 from core.databases import DatabaseTargetError, domain_database, drop_database
 from core.validation import table_digest
-from dvdrental.models import Customer, Film, Inventory, LateFee, Payment, Rental, Staff
+from dvdrental.models import Category, Customer, Film, Inventory, LateFee, Payment, Rental, Staff
 from dvdrental.sakila import VIEWS, sakila_objects_drop, sakila_objects_install, sql_statements
 
 from ..conftest import scratch_url
@@ -33,6 +33,10 @@ CONFIG = {
     "generation": {"films_count": 60, "base_weekly_transactions": 200},
 }
 KINDS = ["sqlite", "mysql", "postgresql"]
+SAKILA_CATEGORIES = (
+    "Action", "Animation", "Children", "Classics", "Comedy", "Documentary", "Drama", "Family", "Foreign", "Games",
+    "Horror", "Music", "New", "Sci-Fi", "Sports", "Travel",
+)  # fmt: skip
 COLUMNS = {
     "actor_info": ["actor_id", "first_name", "last_name", "film_info"],
     "customer_list": ["id", "name", "address", "zip code", "phone", "city", "country", "notes", "sid"],
@@ -143,6 +147,8 @@ def test_the_seven_views_have_sakila_columns_and_agree_with_the_tables(seeded, k
     assert all(actors != actors.upper() and actors[0].isupper() for _, actors in nicer)
     _, text = fetch(alias, "SELECT COUNT(*) FROM film_text")
     assert text[0][0] == Film.objects.using(alias).count()
+    # "Family movies" style exercises need Sakila's sixteen categories, all of them genre templates here.
+    assert set(SAKILA_CATEGORIES) <= set(Category.objects.using(alias).values_list("name", flat=True))
 
 
 @pytest.mark.parametrize("kind", KINDS)
