@@ -22,6 +22,7 @@ from .models import (
     Film,
     FilmActor,
     FilmCategory,
+    FilmPrice,
     FilmRelease,
     Inventory,
     InventoryPurchase,
@@ -293,3 +294,10 @@ class DataDefectAdmin(LargeTableAdmin):
     list_display = ["id", "table_name", "row_id", "column_name", "kind", "clean_value"]
     list_filter = ["table_name", "kind"]
     search_fields = ["=row_id"]
+
+
+@admin.register(FilmPrice)
+class FilmPriceAdmin(LargeTableAdmin):
+    list_display = ["id", "film", "valid_from", "valid_to", "rental_rate", "replacement_cost"]
+    list_select_related = ["film"]
+    raw_id_fields = ["film"]

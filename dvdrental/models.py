@@ -191,6 +191,28 @@ class FilmActor(models.Model):
         return f"{self.actor_id} in {self.film_id}"
 
 
+class FilmPrice(models.Model):
+    """A film's price while it was in force: list-price steps and the new-release premium (see
+    dvdrental/generation/prices.py). A rental's payment is the rental_rate in force on its rental date."""
+
+    id = models.AutoField(primary_key=True, db_column="price_id")
+    film = models.ForeignKey(
+        Film, on_delete=models.PROTECT, db_column="film_id", related_name="prices", help_text="The film."
+    )
+    valid_from = models.DateField(help_text="First day this price applies.")
+    valid_to = models.DateField(null=True, help_text="First day the next price applies (NULL: still in force).")
+    rental_rate = money("Price of one rental in dollars.", digits=4)
+    replacement_cost = money("What the store charges for a lost copy, in dollars.")
+
+    class Meta:
+        db_table = "film_price_history"
+        ordering = ["film_id", "valid_from"]
+        indexes = [models.Index(fields=["film", "valid_from"], name="film_price_film_from")]
+
+    def __str__(self):
+        return f"Film {self.film_id} at {self.rental_rate} from {self.valid_from}"
+
+
 class FilmCategory(models.Model):
     """A film's category: its genre."""
 

@@ -21,6 +21,7 @@ from .fidelity import dvdrental_checks
 from .generation.catalogue import load_templates
 from .generation.config import build_config
 from .generation.engine import Engine, WeekSummary, plan_returns
+from .generation.prices import tier_from_price
 from .generation.run import append_run, fresh_run, people_pools
 from .generation.state import NEVER, SECONDS_PER_DAY, Copies, Customers, Films, SimulationState
 from .generation.world import base_film_age_days
@@ -37,6 +38,7 @@ from .models import (
     Film,
     FilmActor,
     FilmCategory,
+    FilmPrice,
     FilmRelease,
     Inventory,
     InventoryPurchase,
@@ -54,9 +56,10 @@ from .sakila import sakila_objects_install
 
 # Parents before children: MySQL checks foreign keys row by row.
 WRITE_ORDER = (
-    Country, City, Address, Language, Category, Actor, Store, Staff, "store_manager", Film, FilmCategory, FilmActor,
+    Country, City, Address, Language, Category, Actor, Store, Staff, "store_manager", Film, FilmPrice, FilmCategory,
+    FilmActor,
     Inventory, InventoryPurchase, FilmRelease, Customer, CustomerLifecycle, Rental, Payment, InventoryStatus, LateFee,
-    CustomerAR, RentalStatusTracking, SeasonalityLog, "inventory_final", DataDefect,
+    CustomerAR, RentalStatusTracking, SeasonalityLog, "inventory_final", "film_final", DataDefect,
 )  # fmt: skip
 # What `--defects light|heavy` may damage, per table (rates in simkit.defects). Ids of duplicated customers start
 # far above any real customer id.
@@ -106,6 +109,8 @@ class BatchWriter:
                 self._set_managers(columns)
             elif table == "inventory_final":
                 self._set_inventory_status(columns)
+            elif table == "film_final":
+                self._set_film_prices(columns)
             elif table == "data_defects":
                 columns["id"] = np.arange(self.defect_rows + 1, self.defect_rows + len(columns["row_id"]) + 1)
                 self.defect_rows += len(columns["row_id"])
@@ -113,6 +118,21 @@ class BatchWriter:
             else:
                 self.loader.write(MODEL_BY_TABLE[table], columns)
         self.buffered = 0
+
+    def _set_film_prices(self, columns: dict) -> None:
+        # film.rental_rate is the price at the end of the data (as in Sakila); film_price_history has the rest.
+        stamps = np.strings.replace(np.datetime_as_string(columns["last_update"], unit="s"), "T", " ")
+        quote = self.loader.connection.ops.quote_name
+        rows = zip(
+            np.round(columns["rental_rate"], 2).tolist(), np.round(columns["replacement_cost"], 2).tolist(),
+            stamps.tolist(), columns["id"].tolist(), strict=True,
+        )  # fmt: skip
+        with self.loader.connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {quote('film')} SET {quote('rental_rate')} = %s, {quote('replacement_cost')} = %s, "
+                f"{quote('last_update')} = %s WHERE {quote('film_id')} = %s",
+                [(f"{a:.2f}", f"{b:.2f}", c, d) for a, b, c, d in rows],
+            )
 
     def _damage(self, table: str, columns: dict) -> dict:
         """Damage one batch at the level's rates; the manifest rows go to data_defects."""
@@ -208,6 +228,8 @@ def dvdrental_seed(
                 _, done = _drive(items, writer, total_weeks=total, done_before=0, progress=progress)
             append_config = build_config(2, config)
             state = simulation_state_load(using=using, seed=seed, config=append_config)
+            with loader.connection.cursor() as cursor:  # the append writes the whole price history again
+                cursor.execute(f"DELETE FROM {loader.connection.ops.quote_name('film_price_history')}")
             items = append_run(
                 config=append_config,
                 state=state,
@@ -292,12 +314,15 @@ def simulation_state_load(*, using: str, seed: int, config: dict) -> SimulationS
     film_id = np.array([r[0] for r in film_rows], dtype=np.int64)
     released = np.array([_day_number(r[5]) if r[5] is not None else -1 for r in film_rows], dtype=np.int64)
     available = np.where(released >= 0, released, first_day - base_film_age_days(seed, film_id))
+    tier_rate, tier_cost = tier_from_price(
+        np.array([float(r[3]) for r in film_rows]), np.array([float(r[4]) for r in film_rows]), available, clock_day - 1
+    )
     films = Films(
         film_id=film_id,
         genre=np.array([category_pos.get(r[1], 0) for r in film_rows], dtype=np.int64),
         rental_duration=np.array([r[2] for r in film_rows], dtype=np.int64),
-        rental_rate=np.array([float(r[3]) for r in film_rows]),
-        replacement_cost=np.array([float(r[4]) for r in film_rows]),
+        rental_rate=tier_rate,
+        replacement_cost=tier_cost,
         available_day=available,
         base_title=np.array([r[6] for r in film_rows], dtype="<U64"),
     )

@@ -28,6 +28,7 @@ from simkit.rng import Streams
 from ..constants import CLOSING_HOUR, OPENING_HOUR, BusinessPhase, PurchaseReason
 from .catalogue import GenreTemplate
 from .ledger import ar_status, plan_fees
+from .prices import price_history, price_in_force
 from .state import NEVER, SECONDS_PER_DAY, SimulationState
 from .world import add_films, buy_copies, day_dates, new_customer_columns, store_geography, store_staff, timestamps
 
@@ -38,13 +39,15 @@ SUBSTITUTION_TRIES = 3
 HOLD_LIMIT_DAYS = 30  # a copy never returned stops counting against the customer's cap this long after its due day
 SEASON_OF_MONTH = ("winter", "none", "spring", "spring", "spring", "summer", "summer", "summer", "fall", "fall",
                    "winter", "winter")  # fmt: skip
+# Copies sold off per new-release copy bought, by phase (see Engine._sell_off).
+SELL_OFF_SHARE = {"plateau": 0.6, "decline": 1.0}
 QUARTER_GENRES = {
     1: ("Drama", "Romance", "Comedy"),
     2: ("Action", "Sci-Fi", "Adventure"),
     3: ("Horror", "Thriller", "Action"),
     4: ("Family", "Animation", "Comedy"),
 }
-RELEASE_COPIES = {"aggressive": (8, 12), "stable": (5, 8), "seasonal": (4, 7)}
+RELEASE_COPIES = {"aggressive": (12, 18), "stable": (9, 14), "seasonal": (7, 12)}  # new titles rent most: stock for it
 CONDITION_NOTES = ("returned", "damaged on return", "missing after return", "routine maintenance")
 
 
@@ -414,14 +417,15 @@ class Engine:
         yield WeekSummary(week_number=week, rentals=actual)
 
     def _film_weights(self, day: int) -> np.ndarray:
-        """Popularity: a power law over a hashed rank, a decaying new-release boost and slow aging."""
+        """Popularity: a power law over a hashed rank, a new-release boost decaying exponentially, slow aging."""
         films = self.state.films
         demand = self.gen["film_demand"]
         u = hashed_uniform(self.state.seed, "film_popularity", films.film_id)
         base = (1 + u * demand["popularity_spread"]) ** (-demand["power_law_alpha"])
         age = np.maximum(day - films.available_day, 0)
         boost_days = demand["boost_days"]
-        boost = np.where(age < boost_days, 1 + (demand["new_release_boost"] - 1) * (1 - age / boost_days), 1.0)
+        # Peaks on release and decays with time constant boost_days: busy first weeks, a long thin tail.
+        boost = 1 + (demand["new_release_boost"] - 1) * np.exp(-age / max(boost_days, 1))
         aging = np.exp(-demand["aging_per_year"] * age / 365.0)
         released = films.available_day <= day
         return base * boost * aging * released
@@ -557,7 +561,9 @@ class Engine:
             "staff": staff,
             "store": copy_store,
             "duration": duration,
-            "rate": state.films.rental_rate[film],
+            "rate": price_in_force(
+                state.films.rental_rate[film], state.films.replacement_cost[film], state.films.available_day[film], day
+            )[0],
             "return_ts": plan.return_ts,
             "lost": plan.lost,
             "condition": plan.condition,
@@ -770,6 +776,41 @@ class Engine:
                 "copies": total,
             },
         )
+        if self.status_tracking and phase in SELL_OFF_SHARE:
+            yield from self._sell_off(int(SELL_OFF_SHARE[phase] * total.sum()), week_start)
+
+    def _sell_off(self, count: int, week_start: int) -> Iterator[tuple[str, dict]]:
+        """A chain that no longer grows sells copies of its least wanted titles (over a year old) as new releases
+        come in: stock holds on the plateau and shrinks in the decline."""
+        state = self.state
+        copies = state.copies
+        on_shelf = np.flatnonzero(copies.free_at < week_start * SECONDS_PER_DAY)
+        weight = self._film_weights(week_start)[copies.film[on_shelf]]
+        old = state.films.available_day[copies.film[on_shelf]] < week_start - 365
+        on_shelf, weight = on_shelf[old], weight[old]
+        chosen = on_shelf[np.argsort(weight, kind="stable")[:count]]  # the least wanted titles go first
+        if not len(chosen):
+            return
+        ts = (week_start - 1) * SECONDS_PER_DAY + 20 * 3600
+        copies.free_at[chosen] = NEVER
+        state.sold_copy = np.r_[state.sold_copy, chosen]
+        state.sold_ts = np.r_[state.sold_ts, np.full(len(chosen), ts)]
+        n = len(chosen)
+        yield (
+            "inventory_status",
+            {
+                "id": state.take_ids("inventory_status", n),
+                "inventory_id": copies.inventory_id[chosen],
+                "status": np.full(n, "written_off"),
+                "status_date": timestamps(np.full(n, ts)),
+                "rental_id": np.full(n, None, dtype=object),
+                "staff_id": store_staff(
+                    state, copies.store[chosen], hashed_uniform(state.seed, "sell_off", copies.inventory_id[chosen]),
+                    day=np.full(n, week_start - 1),
+                ),
+                "notes": np.full(n, "sold off: no longer rents"),
+            },
+        )  # fmt: skip
 
     def _restock(self, rng, week: int, week_start: int, phase: str) -> Iterator[tuple[str, dict]]:
         purchasing = self.config["inventory_purchasing"]
@@ -871,6 +912,7 @@ class Engine:
             yield from self._late_fees(ledger, returned, return_day, overdue, last_day)
         if self.status_tracking:
             yield ("inventory_final", self._final_inventory(ledger))
+        yield from self._prices(last_day)
         if self.features["enable_rental_status_tracking"]:
             lost_seen = ledger["lost"] & (last_day > ledger["rental_day"] + ledger["duration"] + HOLD_LIMIT_DAYS)
             status = np.select([returned, lost_seen, overdue > 0], ["completed", "lost", "overdue"], "active")
@@ -992,6 +1034,29 @@ class Engine:
             "as_of_date": day_dates(np.full(k, last_day)),
         }
 
+    def _prices(self, last_day: int) -> Iterator[tuple[str, dict]]:
+        """Every film's price history, and the price in force at the end as film.rental_rate/replacement_cost."""
+        films = self.state.films
+        history = price_history(
+            film_id=films.film_id, tier=films.rental_rate, base_cost=films.replacement_cost,
+            available_day=np.minimum(films.available_day, last_day), last_day=last_day,
+        )  # fmt: skip
+        yield ("film_price_history", {"id": np.arange(1, len(history["film_id"]) + 1), **history})
+        rate, cost = price_in_force(films.rental_rate, films.replacement_cost, films.available_day, last_day)
+        open_row = np.isnat(history["valid_from"]) | np.isnat(history["valid_to"])
+        changed = np.zeros(len(films), dtype=np.int64)
+        position = np.searchsorted(films.film_id, history["film_id"][open_row])
+        changed[position] = history["valid_from"][open_row].astype(np.int64)
+        yield (
+            "film_final",
+            {
+                "id": films.film_id,
+                "rental_rate": rate,
+                "replacement_cost": cost,
+                "last_update": timestamps(changed * SECONDS_PER_DAY + 8 * 3600),
+            },
+        )
+
     def _final_inventory(self, ledger) -> dict:
         """Each rented copy's status at the run's end, from its last rental (copies never rented stay available)."""
         end = self.end_ts
@@ -1020,7 +1085,15 @@ class Engine:
             return_ts,
         )
         changed = np.minimum(changed, end - 1)
-        return {"id": ledger["inventory_id"][pick], "status": status, "last_update": timestamps(changed)}
+        inventory_id = ledger["inventory_id"][pick]
+        # Copies sold off (on the shelf then, so after their last rental): written off on that day.
+        sold = self.state.copies.inventory_id[self.state.sold_copy]
+        keep = ~np.isin(inventory_id, sold)
+        return {
+            "id": np.r_[inventory_id[keep], sold],
+            "status": np.r_[status[keep], np.full(len(sold), "written_off")],
+            "last_update": timestamps(np.r_[changed[keep], self.state.sold_ts]),
+        }
 
 
 def _quarter(day: int) -> str:

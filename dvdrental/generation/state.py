@@ -104,6 +104,8 @@ class SimulationState:
     write_off_copy: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     write_off_ts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     film_last_rented: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    sold_copy: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # copies sold off, and when
+    sold_ts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     # Each staff member's first day and the day after their last (hired/left dates), and their position at the
     # store (0 = manager); empty arrays: everyone works every day.
     staff_from: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))

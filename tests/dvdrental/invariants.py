@@ -40,14 +40,22 @@ def assert_core_invariants(alias: str) -> None:
     assert min(hours) >= OPENING_HOUR and max(hours) < CLOSING_HOUR and len(hours) > 6
     # Staff and copy belong to the store the rental happened at.
     assert all(r[5] == r[6] for r in rentals)
-    # Exactly one rental-fee payment per rental, on the rental's time, equal to the film's rate.
+    # Exactly one rental-fee payment per rental, on the rental's time, equal to the film's rate in force that day.
     payments = fetch(
         alias,
         "SELECT r.rental_id, COUNT(p.payment_id), MIN(p.amount), MAX(p.amount) FROM rental r "
         "JOIN payment p ON p.rental_id = r.rental_id AND p.payment_date = r.rental_date GROUP BY r.rental_id",
     )
-    rate = {r[0]: Decimal(str(r[7])) for r in rentals}
-    assert len(payments) == len(rentals)
+    in_force = dict(
+        fetch(
+            alias,
+            "SELECT r.rental_id, h.rental_rate FROM rental r JOIN inventory i ON i.inventory_id = r.inventory_id "
+            "JOIN film_price_history h ON h.film_id = i.film_id AND h.valid_from <= DATE(r.rental_date) "
+            "AND (h.valid_to IS NULL OR DATE(r.rental_date) < h.valid_to)",
+        )
+    )
+    rate = {rid: Decimal(str(value)) for rid, value in in_force.items()}
+    assert len(payments) == len(rentals) == len(rate)
     assert all(count == 1 and Decimal(str(low)) == rate[rid] for rid, count, low, _ in payments)
     # Customer emails are unique; every customer has a lifecycle row.
     assert (

@@ -240,3 +240,50 @@ def test_clerks_are_hired_and_leave_and_serve_only_while_employed(level4):
     managers = {r[0] for r in fetch(A, "SELECT manager_staff_id FROM store")}
     weekend = [r[0] for r in fetch(A, "SELECT staff_id, rental_date FROM rental") if r[1].weekday() >= 5]
     assert weekend and not managers & set(weekend)
+
+
+def test_prices_change_and_payments_use_the_rate_in_force(level4):
+    changes = fetch(A, "SELECT DISTINCT valid_from FROM film_price_history WHERE valid_from IN (%s, %s)",
+                    [dt.date(2005, 7, 1), dt.date(2009, 1, 1)])  # fmt: skip
+    assert len(changes) == 2  # two list-price steps in ten years, besides every new release's premium
+    yearly = {
+        int(str(y)[:4]): float(v)
+        for y, v in fetch(
+            A,
+            "SELECT MIN(r.rental_date), AVG(p.amount) FROM payment p JOIN rental r ON r.rental_id = p.rental_id "
+            "AND p.payment_date = r.rental_date GROUP BY r.rental_date >= %s",
+            [dt.datetime(2009, 1, 1)],
+        )
+    }
+    assert yearly[max(yearly)] > yearly[min(yearly)] + 0.5  # rentals cost more after the 2009 step
+    lengths = fetch(A, "SELECT MIN(length), MAX(length) FROM film")[0]
+    assert lengths[0] <= 50 and lengths[1] >= 180  # Sakila's range, 46 to 185 minutes
+    names = {r[0] for r in fetch(A, "SELECT name FROM category")}
+    sakila = {"Action", "Animation", "Children", "Classics", "Comedy", "Documentary", "Drama", "Family", "Foreign",
+              "Games", "Horror", "Music", "New", "Sci-Fi", "Sports", "Travel"}  # fmt: skip
+    assert sakila <= names
+
+
+def test_new_releases_sell(level4):
+    """Per title, in the same months: a release's first 30 days against titles over two years old (each rental
+    weighted by 1 / the chain's rentals that month, so a busy year does not favour the titles it happens to hold)."""
+    rows = [
+        (film, day_number(rented))
+        for film, rented in fetch(
+            A, "SELECT i.film_id, r.rental_date FROM rental r JOIN inventory i ON i.inventory_id = r.inventory_id"
+        )
+    ]
+    per_month = Counter(day // 30 for _, day in rows)
+    end = max(day for _, day in rows)
+    released = {f: day_number(d) for f, d in fetch(A, "SELECT film_id, release_date FROM film_releases")}
+    fresh = old = 0.0
+    for film, day in rows:
+        if film in released:
+            age = day - released[film]
+            weight = 1 / per_month[day // 30]
+            fresh += weight if 0 <= age < 30 else 0
+            old += weight if age >= 730 else 0
+    fresh_titles = sum(1 for day in released.values() if day + 30 <= end)
+    old_months = sum(max(0, end - day - 730) for day in released.values()) / 30
+    assert fresh_titles > 50 and old_months > 500
+    assert fresh / fresh_titles > 3 * old / old_months
