@@ -6,8 +6,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from core.api.converters import DatabaseIdConverter
 from core.api.root import ApiRootApi
+from core.erd import erd_view
 from core.teaching.views import workbench
-from core.views import dashboard, dictionary, download, download_sqlite, home
+from core.views import dashboard, dictionary, download, download_dump, download_sqlite, home
 from minicrm.api import views as minicrm_views
 
 register_converter(DatabaseIdConverter, "id")
@@ -18,9 +19,11 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "favicon.svg", permanent=True)),
     path("dashboards/<slug:domain>/", dashboard, name="dashboard"),
     path("dictionary/<slug:domain>/", dictionary, name="dictionary"),
+    path("dictionary/<slug:domain>/erd.svg", erd_view, name="erd"),
     path("workbench/<slug:domain>/", workbench, name="workbench"),
     path("downloads/<slug:domain>-<slug:fmt>.zip", download, name="download"),
     path("downloads/<slug:domain>.sqlite3", download_sqlite, name="download-sqlite"),
+    path("downloads/<slug:domain>.<str:kind>", download_dump, name="download-dump"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -31,7 +31,14 @@ from core.export import CHUNK_ROWS, _chunks, _write_parquet
 
 BLOCK_BYTES = 1 << 20
 ZIP_FORMATS = ("csv", "parquet")
-EXTENSIONS = {"sqlite3": "sqlite3", "csv": "csv.zip", "parquet": "parquet.zip"}
+# Files built once per dataset version through the dataset-protocol sinks (core.sinks): kind -> (target, label).
+DUMPS = {
+    "duckdb": ("duckdb:{path}", "DuckDB file"),
+    "sqlite.sql": ("sql:{path}?dialect=sqlite", "SQL dump (SQLite)"),
+    "mysql.sql": ("sql:{path}?dialect=mysql", "SQL dump (MySQL/MariaDB)"),
+    "postgres.sql": ("sql:{path}?dialect=postgres", "SQL dump (PostgreSQL)"),
+}
+EXTENSIONS = {"sqlite3": "sqlite3", "csv": "csv.zip", "parquet": "parquet.zip", **{kind: kind for kind in DUMPS}}
 
 
 def download_dir() -> Path:
@@ -89,6 +96,21 @@ def sqlite_snapshot(domain: str) -> Path:
         _publish(partial, domain, "sqlite3")
     finally:
         partial.unlink(missing_ok=True)
+    return final
+
+
+def built_dump(domain: str, kind: str) -> Path:
+    """The DuckDB file or SQL dump of the domain's current version, written through its sink the first time."""
+    from core.export import dataset_export
+
+    final = cached_path(domain, kind)
+    if final.exists():
+        return final
+    final.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=final.parent, prefix=f".{domain}-") as folder:
+        partial = Path(folder) / f"{domain}.{kind}"
+        dataset_export(domain=domain, using=domain, fmt="csv", target=DUMPS[kind][0].format(path=partial))
+        _publish(partial, domain, kind)
     return final
 
 
@@ -203,6 +225,10 @@ def download_offers(domain: str, *, total_rows: int) -> list[Offer]:
         size = human_size(path.stat().st_size) if path.exists() else f"{total_rows:,} rows, streamed"
         label = "CSV (zip)" if fmt == "csv" else "Parquet (zip)"
         offers.append(Offer(fmt, label, reverse("download", args=[domain, fmt]), size))
+    for kind, (_, label) in DUMPS.items():
+        path = cached_path(domain, kind)
+        size = human_size(path.stat().st_size) if path.exists() else "built on the first download"
+        offers.append(Offer(kind, label, reverse("download-dump", args=[domain, kind]), size))
     return offers
 
 

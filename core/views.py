@@ -14,7 +14,7 @@ from django.template.loader import get_template
 from core import downloads
 from core.availability import dataset_state
 from core.databases import describe
-from core.dictionary import domain_dictionary
+from core.dictionary import dictionary_page
 from core.export import EXPORT_FORMATS
 
 
@@ -91,6 +91,16 @@ def download(request, domain: str, fmt: str):
     return response
 
 
+def download_dump(request, domain: str, kind: str):
+    """The DuckDB file or an SQL dump per dialect, built once per dataset version, resumable with byte ranges."""
+    if kind not in downloads.DUMPS:
+        raise Http404(f"no download called {kind!r}")
+    _built_or_404(domain)
+    path = downloads.built_dump(domain, kind)
+    content_type = "application/sql" if kind.endswith(".sql") else "application/octet-stream"
+    return downloads.file_response(request, path, filename=f"{domain}.{kind}", content_type=content_type)
+
+
 def download_sqlite(request, domain: str):
     """The domain's SQLite database file (a consistent copy of this version), resumable with byte ranges."""
     _built_or_404(domain)
@@ -117,7 +127,7 @@ def dictionary(request, domain: str):
     return render(
         request,
         "dictionary.html",
-        {"domain": domain, "title": config.verbose_name, "tables": domain_dictionary(domain)},
+        {"domain": domain, "title": config.verbose_name, **dictionary_page(domain)},
     )
 
 

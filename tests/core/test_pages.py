@@ -131,6 +131,26 @@ def test_datasets_download_as_streamed_zips_at_any_size(client, seeded_minicrm_d
     assert f"{len(body) / 1000:.1f} KB" in client.get(reverse("home")).content.decode()
 
 
+def test_duckdb_file_and_sql_dumps_are_built_once_and_offered_with_their_size(client, seeded_minicrm_db, tmp_path):
+    import duckdb
+
+    from minicrm.models import Customer
+
+    section = client.get(reverse("home")).content.decode().split('id="dataset-minicrm"')[1].split("</section>")[0]
+    assert "DuckDB file" in section and "SQL dump (PostgreSQL)" in section and "built on the first download" in section
+    response = client.get(reverse("download-dump", args=["minicrm", "duckdb"]))
+    assert response.status_code == 200 and response["Accept-Ranges"] == "bytes"
+    path = tmp_path / "minicrm.duckdb"
+    path.write_bytes(b"".join(response.streaming_content))
+    with duckdb.connect(str(path), read_only=True) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM customers").fetchone()[0] == Customer.objects.count() == 60
+    dump = b"".join(client.get(reverse("download-dump", args=["minicrm", "postgres.sql"])).streaming_content).decode()
+    assert "CREATE TABLE" in dump and "customers" in dump
+    section = client.get(reverse("home")).content.decode().split('id="dataset-minicrm"')[1].split("</section>")[0]
+    assert f"{len(dump.encode()) / 1000:.1f} KB" in section or f"{len(dump.encode()):,} bytes" in section
+    assert client.get(reverse("download-dump", args=["minicrm", "xlsx"])).status_code == 404
+
+
 def test_unbuilt_dataset_offers_no_download(client):
     assert client.get(reverse("download", args=["hopify", "csv"])).status_code == 404
     assert client.get(reverse("download-sqlite", args=["hopify"])).status_code == 404
