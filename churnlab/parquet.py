@@ -1,4 +1,4 @@
-"""Writing the raw tables as Parquet with pyarrow. Imports nothing from Django.
+"""Writing the raw tables as Parquet with pyarrow, typed by the table contract (read lazily from the models).
 
 Each table is written shard by shard (one row group per shard), so memory stays flat. Files are written under a
 temporary name and renamed when the whole dataset is done: a failed or interrupted run leaves the previous files.
@@ -7,6 +7,7 @@ temporary name and renamed when the whole dataset is done: a failed or interrupt
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -16,40 +17,28 @@ import pyarrow.parquet as pq
 
 from core.files import move_into_place, remove_stale_temporaries, temporary_path
 
-RAW_SCHEMAS = {
-    "customers": pa.schema(
-        [("customer_id", pa.int32()), ("signup_date", pa.date32()), ("plan", pa.string()), ("region", pa.string())]
-    ),
-    "usage_daily": pa.schema(
-        [
-            ("usage_id", pa.int64()),
-            ("customer_id", pa.int32()),
-            ("date", pa.date32()),
-            ("sessions", pa.int32()),
-            ("usage_minutes", pa.float64()),
-            ("feature_events", pa.int32()),
-        ]
-    ),
-    "billing": pa.schema(
-        [
-            ("bill_id", pa.int32()),
-            ("customer_id", pa.int32()),
-            ("bill_date", pa.date32()),
-            ("amount", pa.float64()),
-            ("payment_status", pa.string()),
-        ]
-    ),
-    "support": pa.schema(
-        [
-            ("ticket_id", pa.int32()),
-            ("customer_id", pa.int32()),
-            ("ticket_date", pa.date32()),
-            ("category", pa.string()),
-            ("priority", pa.string()),
-        ]
-    ),
-    "churn_truth": pa.schema([("customer_id", pa.int32()), ("churned", pa.bool_()), ("churn_date", pa.date32())]),
+RAW_MODELS = {
+    "customers": "Customer",
+    "usage_daily": "UsageDaily",
+    "billing": "Billing",
+    "support": "SupportTicket",
+    "churn_truth": "ChurnTruth",
 }
+
+
+@functools.cache
+def raw_contract(table: str):
+    """The table's contract (`core.contract`, read from the churnlab models): its Parquet schema and conversion.
+
+    Imported when first written, not at module import: only the writing needs the (configured) models.
+    """
+    from django.apps import apps
+
+    from core.contract import table_contract
+
+    return table_contract(apps.get_model("churnlab", RAW_MODELS[table]))
+
+
 RAW_TABLES = ("customers", "usage_daily", "billing", "support")
 TRUTH_TABLE = "churn_truth"
 
@@ -65,16 +54,8 @@ def table_path(raw_dir: Path, table: str) -> Path:
 
 
 def to_arrow(table: str, columns: Mapping[str, np.ndarray]) -> pa.Table:
-    """Columns (numpy) as an Arrow table of the table's schema; NaT dates become nulls."""
-    schema = RAW_SCHEMAS[table]
-    arrays = []
-    for column in schema:
-        values = np.asarray(columns[column.name])
-        mask = np.isnat(values) if values.dtype.kind == "M" else None
-        if values.dtype.kind == "M":
-            values = values.astype("datetime64[D]")
-        arrays.append(pa.array(values, type=column.type, mask=mask))
-    return pa.Table.from_arrays(arrays, schema=schema)
+    """Columns (numpy, keyed by the Parquet names) as an Arrow table of the contract's schema; NaT becomes null."""
+    return raw_contract(table).arrow_table(columns)
 
 
 class RawParquetWriter:
@@ -93,7 +74,9 @@ class RawParquetWriter:
             remove_stale_temporaries(final)  # left by a run that was killed (core.files)
             temporary = temporary_path(final)
             self._temporary[table] = temporary
-            self._writers[table] = pq.ParquetWriter(temporary, RAW_SCHEMAS[table], compression=self.compression)
+            self._writers[table] = pq.ParquetWriter(
+                temporary, raw_contract(table).arrow_schema(), compression=self.compression
+            )
         self._writers[table].write_table(to_arrow(table, columns))
 
     def _close(self) -> None:
