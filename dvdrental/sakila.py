@@ -13,6 +13,7 @@ routines and generated columns are dropped, and afterwards put back.
 
 from __future__ import annotations
 
+import contextlib
 from functools import partial
 from pathlib import Path
 
@@ -102,16 +103,8 @@ def _run(using: str, statements: list[str]) -> None:
 def _atomic_if_transactional(using: str):
     # DDL is transactional on SQLite and PostgreSQL: all or nothing. MySQL commits on each DDL statement anyway.
     if connections[using].vendor == "mysql":
-        return _no_transaction()
+        return contextlib.nullcontext()
     return transaction.atomic(using=using)
-
-
-class _no_transaction:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 def sakila_objects_drop(*, using: str, columns: bool = False) -> None:
