@@ -43,7 +43,7 @@ EXTENSIONS = {"sqlite3": "sqlite3", "csv": "csv.zip", "parquet": "parquet.zip", 
 
 def download_dir() -> Path:
     folder = getattr(settings, "DOWNLOAD_CACHE_DIR", None) or Path(settings.DATA_DIR) / "cache" / "downloads"
-    return Path(folder)
+    return Path(str(folder))  # the setting may be a django-environ Path
 
 
 def cached_path(domain: str, kind: str) -> Path:

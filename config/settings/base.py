@@ -181,9 +181,9 @@ CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
 # database by hand with SQL, which the cache cannot see).
 ANALYTICS_CACHE_SECONDS = env.int("ANALYTICS_CACHE_SECONDS", default=3600)
 
-# The home page offers zip downloads (built on request) for datasets up to this many rows; bigger ones are
-# exported with `python manage.py export_dataset`.
-DOWNLOAD_MAX_ROWS = env.int("DOWNLOAD_MAX_ROWS", default=1_000_000)
+# Downloads (core.downloads) of any size: the SQLite copy, finished zips and dumps of each dataset version are
+# kept here until the dataset changes.
+DOWNLOAD_CACHE_DIR = env.path("DOWNLOAD_CACHE_DIR", default=str(DATA_DIR / "cache" / "downloads"))
 
 # The SQL workbench (/workbench/<domain>/) runs read-only queries: each stops after WORKBENCH_TIMEOUT_MS and
 # returns at most WORKBENCH_MAX_ROWS rows. Open to anonymous users while WORKBENCH_PUBLIC is on (production: off).

@@ -105,7 +105,6 @@ def _zip_of(response):
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
 def test_datasets_download_as_streamed_zips_at_any_size(client, seeded_minicrm_db, settings, fmt):
-    settings.DOWNLOAD_MAX_ROWS = 10  # the old cap: downloads no longer depend on it
     html = client.get(reverse("home")).content.decode()
     assert reverse("download", args=["minicrm", fmt]) in html
     response = client.get(reverse("download", args=["minicrm", fmt]))
