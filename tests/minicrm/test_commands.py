@@ -75,6 +75,10 @@ def test_interrupted_reset_leaves_database_as_before(scratch_database, monkeypat
     assert digests(alias) == before
 
 
+def _default_sigint():
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_sigint_halfway_through_a_real_run_leaves_database_as_before(scratch_database):
     url, alias = scratch_database("minicrm")
     call_command("seed_minicrm", "--database-url", url, "--customers", "60", stdout=StringIO())
@@ -99,6 +103,9 @@ def test_sigint_halfway_through_a_real_run_leaves_database_as_before(scratch_dat
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # A shell's background job starts with SIGINT ignored, and Python then never raises KeyboardInterrupt:
+        # give the child the default disposition, so the test means the same wherever pytest runs.
+        preexec_fn=_default_sigint,
     )
     deadline = time.monotonic() + 90
     line = ""
