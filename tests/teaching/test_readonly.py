@@ -39,7 +39,7 @@ def test_writes_are_refused_and_change_nothing(seeded_domains, sql, message):
         run_readonly(alias, sql)
     text = str(error.value)
     # MariaDB has no writable WITH: a syntax error there, refused all the same.
-    assert message in text.lower() or (vendor(alias) == "mysql" and "syntax" in text), text
+    assert message.lower() in text.lower() or (vendor(alias) == "mysql" and "syntax" in text), text
     assert table_digest(using=alias, model=Film) == before
 
 
