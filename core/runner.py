@@ -268,8 +268,14 @@ def run(
             sink.open(contract)
             opened.append(sink)
         progress(ProgressEvent("shards", 0, shards, "shards"))
+        known = {table.table for table in contract}
         for done, batches in enumerate(stream, start=1):
             for batch in renumber.shard(batches):
+                if batch.table not in known:
+                    raise RunnerError(
+                        f"{spec.domain}'s generate_shard yielded table {batch.table!r}, which its DatasetSpec.tables "
+                        "does not list"
+                    )
                 count = len(batch)
                 result.rows[batch.table] = result.rows.get(batch.table, 0) + count
                 digests.update(batch)

@@ -14,6 +14,7 @@ import math
 import shutil
 import subprocess
 
+import numpy as np
 import pytest
 
 from core import datasets
@@ -22,6 +23,7 @@ from core.runner import RunnerError, run
 from core.sinks import Sink, SinkError, parse_target
 from core.sinks.database import DatabaseSink, read_generation
 from core.validation import foreign_key_orphans, table_digest
+from simkit.tables import TableBatch
 from tests.conftest import configured_kind
 
 SEED = 11
@@ -283,3 +285,16 @@ def test_scale_sets_the_domain_count_and_unsupported_options_are_one_line(scratc
         call_command("seed_hopify", "--database-url", url, "--workers", "2", stdout=StringIO())
     with pytest.raises(CommandError, match="--to is not supported by the churnlab seed yet"):
         call_command("seed_churnlab", "--no-db", "--to", "csv:x", stdout=StringIO())
+
+
+def _stray_shard(plan, k):
+    yield from datasets.get("minicrm").generate_shard(plan, k)
+    yield TableBatch("no_such_table", {"id": np.arange(1, 3)})
+
+
+def test_a_table_the_spec_does_not_list_stops_the_run_naming_it(tmp_path):
+    spec = dataclasses.replace(datasets.get("minicrm"), generate_shard=_stray_shard)
+    plan = spec.plan(seed=1, scale=spec.tiny_scale, options={})
+    with pytest.raises(RunnerError, match="yielded table 'no_such_table', which its DatasetSpec.tables does not list"):
+        run(spec, plan, [parse_target(f"csv:{tmp_path}", domain="minicrm")])
+    assert not list(tmp_path.iterdir())  # nothing half-written
