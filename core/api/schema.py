@@ -45,3 +45,36 @@ class DomainAutoSchema(AutoSchema):
             return all(permission.has_permission(request, self.view) for permission in self.view.get_permissions())
         except Exception:  # a permission needing more of the request than a bare GET: keep its lock
             return False
+
+    def _get_response_bodies(self, direction="response"):
+        """Every status an operation can answer, with its body: 400 (invalid or unknown parameters, a field ->
+        messages object or `detail`), 401/403 (login or staff required), 404 (no such object, or a dataset not built
+        yet: `detail` and the `command` that builds it) and 429 (throttled)."""
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        for code, description in ERROR_RESPONSES.items():
+            responses.setdefault(
+                code, {"content": {"application/json": {"schema": ERROR_SCHEMA}}, "description": description}
+            )
+        return responses
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "`detail` (a sentence), or one list of messages per invalid parameter or field.",
+    "properties": {
+        "detail": {"type": "string"},
+        "unknown": {"type": "array", "items": {"type": "string"}, "description": "Query parameters not declared."},
+        "allowed": {"type": "array", "items": {"type": "string"}},
+        "command": {"type": "string", "description": "The command that builds a dataset not built yet."},
+    },
+    "additionalProperties": True,
+}
+ERROR_RESPONSES = {
+    "400": "Invalid or unknown query parameter or field (named in the body).",
+    "401": "Authentication required (API_REQUIRE_AUTH=True, or a write without a session).",
+    "403": "Not allowed: writes are staff-only; a session write without its CSRF token.",
+    "404": "No such object, or the dataset is not built yet (`command` says how to build it).",
+    "429": "Too many requests from this address; retry later.",
+}
