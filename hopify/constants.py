@@ -268,8 +268,9 @@ FIRST_MONTH_TICKET_FACTOR = 1.5
 ONBOARDING_TICKET_SHARE = {Segment.SMB: 0.35, Segment.MID_MARKET: 0.60, Segment.ENTERPRISE: 0.85}
 ONBOARDING_WINDOW_DAYS = 21
 BILLING_TICKET_AFTER_FAILURE = 0.4
-# Billing, Technical, Onboarding, Account Access, General Inquiry after the first month.
-TICKET_CATEGORY_WEIGHTS_LATER = (0.20, 0.42, 0.02, 0.16, 0.20)
+# Billing, Technical, Onboarding, Account Access, General Inquiry after the first month (onboarding tickets come
+# only in the first weeks).
+TICKET_CATEGORY_WEIGHTS_LATER = (0.20, 0.44, 0.0, 0.16, 0.20)
 TICKET_PRIORITIES = ("urgent", "high", "normal", "low")
 PRIORITY_WEIGHTS = {Segment.SMB: (0.05, 0.15, 0.55, 0.25), Segment.MID_MARKET: (0.08, 0.22, 0.50, 0.20),
                     Segment.ENTERPRISE: (0.12, 0.28, 0.45, 0.15)}  # fmt: skip
