@@ -101,6 +101,9 @@ class ChurnEvaluation:
 def model_frame(features):
     """The features as the model sees them: the payment-issue ratio added, usage averages on a log scale."""
     frame = features.copy()
+    # NULL counts mean "never billed" or "no tickets": for the model, none.
+    counts = ["total_bills", "total_payment_issues", "total_tickets", "high_priority_tickets"]
+    frame[counts] = frame[counts].fillna(0)
     frame["payment_issue_share"] = frame["total_payment_issues"] / frame["total_bills"].clip(lower=1)
     # Usage spans two orders of magnitude between plans (2 to 60 sessions a day): its logarithm is what relates
     # linearly to the churn odds. Customers who never used the product count as zero.

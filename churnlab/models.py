@@ -156,19 +156,38 @@ class ChurnFeature(models.Model):
     months_active = models.IntegerField(
         null=True, blank=True, help_text="Whole calendar months from signup to the last active day; null if none."
     )
-    active_days = models.IntegerField(help_text="Days with a usage row.")
+    active_days = models.IntegerField(null=True, blank=True, help_text="Days with a usage row; null without usage.")
     avg_sessions = models.FloatField(null=True, blank=True, help_text="Mean sessions per active day.")
     avg_usage_minutes = models.FloatField(null=True, blank=True, help_text="Mean minutes per active day.")
-    avg_usage_last_30d = models.FloatField(help_text="Minutes per calendar day over the last 30 days (0 if idle).")
-    avg_usage_prev_30d = models.FloatField(help_text="Minutes per calendar day over the 30 days before those.")
-    usage_trend_30d = models.FloatField(help_text="avg_usage_last_30d - avg_usage_prev_30d (negative: fading).")
-    avg_sessions_last_30d = models.FloatField(help_text="Sessions per calendar day over the last 30 days.")
-    sessions_trend_30d = models.FloatField(help_text="Sessions per day, last 30 days minus the 30 days before.")
-    total_bills = models.IntegerField(help_text="Bills issued (0 on the Free plan).")
-    total_payment_issues = models.IntegerField(help_text="Bills paid late or failed.")
-    failed_payments_30d = models.IntegerField(help_text="Failed bills in the last 30 days.")
-    total_tickets = models.IntegerField(help_text="Support tickets opened.")
-    high_priority_tickets = models.IntegerField(help_text="High-priority support tickets opened.")
+    avg_usage_last_30d = models.FloatField(
+        null=True, blank=True, help_text="Minutes per active day over the last 30 days; null without usage then."
+    )
+    avg_usage_prev_30d = models.FloatField(
+        null=True, blank=True, help_text="Minutes per active day over the 30 days before those; null if none."
+    )
+    usage_trend_30d = models.FloatField(
+        null=True, blank=True, help_text="avg_usage_last_30d - avg_usage_prev_30d; null if either is null."
+    )
+    avg_sessions_last_30d = models.FloatField(
+        null=True, blank=True, help_text="Sessions per active day over the last 30 days; null if none."
+    )
+    sessions_trend_30d = models.FloatField(
+        null=True, blank=True, help_text="Sessions per active day, last 30 days minus the 30 before; null if either."
+    )
+    total_bills = models.IntegerField(null=True, blank=True, help_text="Bills issued; null if never billed.")
+    total_payment_issues = models.IntegerField(
+        null=True, blank=True, help_text="Bills paid late or failed; null if never billed."
+    )
+    failed_payments_30d = models.IntegerField(
+        null=True, blank=True, help_text="Failed bills in the last 30 days; null if never billed."
+    )
+    zero_paid_anomalies = models.IntegerField(
+        null=True, blank=True, help_text="Bills of zero dollars marked paid (an anomaly); null if never billed."
+    )
+    total_tickets = models.IntegerField(null=True, blank=True, help_text="Support tickets opened; null if none.")
+    high_priority_tickets = models.IntegerField(
+        null=True, blank=True, help_text="High-priority support tickets opened; null without tickets."
+    )
     recency_days = models.IntegerField(
         null=True, blank=True, help_text="Days from the last active day to the observation date."
     )

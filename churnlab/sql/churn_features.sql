@@ -12,8 +12,9 @@ WITH
 observation AS (
     SELECT MAX(usage_date) AS observation_date FROM stg_usage_daily
 ),
--- Usage per customer. The 30-day windows divide by 30 calendar days, not by active days: an idle day counts as
--- zero, which is exactly what a fading customer looks like.
+-- Usage per customer. As in the original tool, the 30-day averages are per active day (a day with a usage row):
+-- AVG over the window's rows, NULL when the window has none. (A fading customer shows as fewer active days and as
+-- NULL windows; churn_training counts the active days of each window too.)
 usage_summary AS (
     SELECT
         u.customer_id,
@@ -21,15 +22,15 @@ usage_summary AS (
         COUNT(*)                    AS active_days,
         AVG(u.sessions)             AS avg_sessions,
         AVG(u.usage_minutes)        AS avg_usage_minutes,
-        COALESCE(SUM(u.usage_minutes) FILTER (WHERE u.usage_date > o.observation_date - 30), 0) / 30.0
+        AVG(u.usage_minutes) FILTER (WHERE u.usage_date > o.observation_date - 30)
                                     AS avg_usage_last_30d,
-        COALESCE(SUM(u.usage_minutes) FILTER (
-            WHERE u.usage_date > o.observation_date - 60 AND u.usage_date <= o.observation_date - 30), 0) / 30.0
+        AVG(u.usage_minutes) FILTER (
+            WHERE u.usage_date > o.observation_date - 60 AND u.usage_date <= o.observation_date - 30)
                                     AS avg_usage_prev_30d,
-        COALESCE(SUM(u.sessions) FILTER (WHERE u.usage_date > o.observation_date - 30), 0) / 30.0
+        AVG(u.sessions) FILTER (WHERE u.usage_date > o.observation_date - 30)
                                     AS avg_sessions_last_30d,
-        COALESCE(SUM(u.sessions) FILTER (
-            WHERE u.usage_date > o.observation_date - 60 AND u.usage_date <= o.observation_date - 30), 0) / 30.0
+        AVG(u.sessions) FILTER (
+            WHERE u.usage_date > o.observation_date - 60 AND u.usage_date <= o.observation_date - 30)
                                     AS avg_sessions_prev_30d
     FROM stg_usage_daily AS u
     CROSS JOIN observation AS o
@@ -42,7 +43,9 @@ billing_summary AS (
         COUNT(*)                                                                        AS total_bills,
         COUNT(*) FILTER (WHERE b.is_payment_issue)                                      AS total_payment_issues,
         COUNT(*) FILTER (WHERE b.payment_status = 'failed' AND b.bill_date > o.observation_date - 30)
-                                                                                        AS failed_payments_30d
+                                                                                        AS failed_payments_30d,
+        -- Bills of zero dollars marked paid: a billing-system anomaly the original tool counted per customer.
+        COUNT(*) FILTER (WHERE b.amount = 0 AND b.payment_status = 'paid')              AS zero_paid_anomalies
     FROM stg_billing AS b
     CROSS JOIN observation AS o
     GROUP BY b.customer_id
@@ -56,7 +59,9 @@ support_summary AS (
     FROM stg_support
     GROUP BY customer_id
 ),
--- One row per customer, including those without usage, bills or tickets (LEFT JOINs; counts default to 0).
+-- One row per customer, including those without usage, bills or tickets (LEFT JOINs). As in the original tool, a
+-- customer without bills has NULL bill counts, one without tickets NULL ticket counts, one without usage NULL
+-- usage columns: "never billed" is not "billed and never late".
 joined AS (
     SELECT
         c.customer_id,
@@ -69,19 +74,20 @@ joined AS (
         u.last_active_date,
         -- Calendar months from the signup month to the last active month: 0 = active only in the signup month.
         date_diff('month', c.signup_date, u.last_active_date)               AS months_active,
-        COALESCE(u.active_days, 0)                                          AS active_days,
+        u.active_days,
         u.avg_sessions,
         u.avg_usage_minutes,
-        COALESCE(u.avg_usage_last_30d, 0)                                   AS avg_usage_last_30d,
-        COALESCE(u.avg_usage_prev_30d, 0)                                   AS avg_usage_prev_30d,
-        COALESCE(u.avg_usage_last_30d - u.avg_usage_prev_30d, 0)            AS usage_trend_30d,
-        COALESCE(u.avg_sessions_last_30d, 0)                                AS avg_sessions_last_30d,
-        COALESCE(u.avg_sessions_last_30d - u.avg_sessions_prev_30d, 0)      AS sessions_trend_30d,
-        COALESCE(b.total_bills, 0)                                          AS total_bills,
-        COALESCE(b.total_payment_issues, 0)                                 AS total_payment_issues,
-        COALESCE(b.failed_payments_30d, 0)                                  AS failed_payments_30d,
-        COALESCE(s.total_tickets, 0)                                        AS total_tickets,
-        COALESCE(s.high_priority_tickets, 0)                                AS high_priority_tickets,
+        u.avg_usage_last_30d,
+        u.avg_usage_prev_30d,
+        u.avg_usage_last_30d - u.avg_usage_prev_30d                         AS usage_trend_30d,
+        u.avg_sessions_last_30d,
+        u.avg_sessions_last_30d - u.avg_sessions_prev_30d                   AS sessions_trend_30d,
+        b.total_bills,
+        b.total_payment_issues,
+        b.failed_payments_30d,
+        b.zero_paid_anomalies,
+        s.total_tickets,
+        s.high_priority_tickets,
         date_diff('day', u.last_active_date, o.observation_date)            AS recency_days
     FROM stg_customers AS c
     CROSS JOIN observation AS o

@@ -16,13 +16,15 @@ SELECT
 FROM raw_customers;
 
 -- Daily usage: one row per customer and day.
---   * `date` becomes usage_date: DATE is a type name, and a telling name saves quoting in every query.
+--   * `date` is also usage_date: DATE is a type name, and a telling name saves quoting in every query; the
+--     original's `date` stays, so SQL written for the raw files runs here unchanged.
 --   * A log delivered twice would count a day twice: keep the first row of each (customer, day).
 --   * Negative minutes cannot happen: they become NULL, so they neither count as zero nor drag averages down.
 CREATE OR REPLACE TABLE stg_usage_daily AS
-SELECT customer_id, usage_date, sessions, usage_minutes, feature_events
+SELECT usage_id, customer_id, usage_date, usage_date AS "date", sessions, usage_minutes, feature_events
 FROM (
     SELECT
+        usage_id,
         CAST(customer_id AS INTEGER)                                        AS customer_id,
         CAST("date" AS DATE)                                                AS usage_date,
         CAST(sessions AS INTEGER)                                           AS sessions,
@@ -36,9 +38,10 @@ WHERE copy_number = 1;
 -- Billing: money as DECIMAL (floats do not add up cents exactly); one bill per customer and day; a flag for bills
 -- that were not paid on time, which the features count as payment issues.
 CREATE OR REPLACE TABLE stg_billing AS
-SELECT customer_id, bill_date, amount, payment_status, payment_status IN ('late', 'failed') AS is_payment_issue
+SELECT bill_id, customer_id, bill_date, amount, payment_status, payment_status IN ('late', 'failed') AS is_payment_issue
 FROM (
     SELECT
+        bill_id,
         CAST(customer_id AS INTEGER)        AS customer_id,
         CAST(bill_date AS DATE)             AS bill_date,
         CAST(amount AS DECIMAL(8, 2))       AS amount,
