@@ -119,7 +119,7 @@ def grade(exercise: Exercise, sql: str, *, alias: str, expected: Answer | None =
 def parse_answer_file(text: str) -> list[tuple[str, str, int]]:
     """(exercise id, query, line number of its marker) for each `-- exercise: ID` block of a student's file."""
     blocks: list[tuple[str, list[str], int]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):  # editors may add a BOM
         match = MARKER.match(line)
         if match:
             blocks.append((match.group(1), [], number))

@@ -134,3 +134,10 @@ def test_statement_check_keeps_semicolons_in_literals_and_drops_comments():
     assert check_statement("/* a; b */ WITH t AS (SELECT 1) SELECT * FROM t;") == "WITH t AS (SELECT 1) SELECT * FROM t"
     assert check_statement("explain select 1").startswith("explain")
     assert check_statement("(SELECT 1) UNION (SELECT 2)") == "(SELECT 1) UNION (SELECT 2)"
+
+
+def test_answer_files_split_on_exercise_lines():
+    from core.teaching.answers import parse_answer_file
+
+    text = "\ufeff-- exercise: dvd-1-01\r\n-- my notes\r\nSELECT 1;\r\n\r\n-- Exercise:  dvd-1-02 \r\n"
+    assert parse_answer_file(text) == [("dvd-1-01", "-- my notes\nSELECT 1;", 1), ("dvd-1-02", "", 5)]
