@@ -14,8 +14,10 @@ import re
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.db import connections, transaction
 from django.db.migrations.loader import MigrationLoader
@@ -24,7 +26,14 @@ from django.db.utils import DatabaseError
 from core.databases import DatabaseTargetError, domain_database, drop_database
 from core.validation import table_digest
 from dvdrental.models import Category, Customer, Film, Inventory, LateFee, Payment, Rental, Staff
-from dvdrental.sakila import VIEWS, sakila_objects_drop, sakila_objects_install, sql_statements
+from dvdrental.sakila import (
+    VIEWS,
+    drop_before_migrate,
+    install_after_migrate,
+    sakila_objects_drop,
+    sakila_objects_install,
+    sql_statements,
+)
 
 from ..conftest import scratch_url
 
@@ -301,6 +310,8 @@ def test_migrations_step_around_the_views(seeded, kind):
     loader = MigrationLoader(connections[alias])
     leaf = next(name for app, name in loader.graph.leaf_nodes() if app == "dvdrental")
     parent = next(name for app, name in loader.graph.node_map[("dvdrental", leaf)].parents if app == "dvdrental")
+    if not all(operation.reversible for operation in loader.graph.nodes[("dvdrental", leaf)].operations):
+        pytest.skip(f"dvdrental migration {leaf} cannot be reversed")
     call_command("migrate", "dvdrental", parent, database=alias, verbosity=0)
     call_command("migrate", "dvdrental", database=alias, verbosity=0)
     _, rows = fetch(alias, "SELECT COUNT(*) FROM film_list")
@@ -319,3 +330,33 @@ def test_the_documented_sakila_examples_run(seeded, kind, fence):
             cursor.execute(statement)
             if cursor.description:
                 assert cursor.fetchall(), statement
+        transaction.set_rollback(True, using=alias)  # PostgreSQL: the block's SET search_path goes with it
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_column_change_steps_around_the_views(seeded, kind):
+    alias = seeded(kind)
+    app_config = apps.get_app_config("dvdrental")
+    old = Film._meta.get_field("title")
+    new = old.clone()
+    new.max_length = 200
+    new.set_attributes_from_name("title")
+    new.model = Film
+    # SQLite rebuilds the table to alter it and cannot rename it back while views name it (and its schema editor
+    # then leaves the half-made rebuild behind); PostgreSQL will not retype a column that views and the generated
+    # fulltext read, and rolls back. Only PostgreSQL's refusal is safe to show here.
+    if kind == "postgresql":
+        refused = pytest.raises(DatabaseError, match="cannot alter type of a column used by")
+        with refused, connections[alias].schema_editor() as editor:
+            editor.alter_field(Film, old, new)
+    plan = [(SimpleNamespace(app_label="dvdrental"), False)]
+    drop_before_migrate(app_config, using=alias, plan=plan)
+    with connections[alias].schema_editor() as editor:
+        editor.alter_field(Film, old, new)
+        editor.alter_field(Film, new, old)
+    install_after_migrate(app_config, using=alias)
+    _, rows = fetch(alias, "SELECT COUNT(*) FROM film_list")
+    assert rows[0][0] == Film.objects.using(alias).count()
+    if kind == "postgresql":
+        _, found = fetch(alias, "SELECT COUNT(*) FROM film WHERE fulltext IS NOT NULL")
+        assert found[0][0] == rows[0][0]
