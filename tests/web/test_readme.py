@@ -32,6 +32,7 @@ def copy_ignore(folder: str, names: list[str]) -> set[str]:
 
 # README example -> the same command at a size a test can afford (seconds instead of minutes).
 SMALLER = [
+    (r"seed_dvdrental --level 4(?= |$)", "seed_dvdrental --level 4 --weeks 52"),
     (r"seed_minicrm --customers 100000", "seed_minicrm --customers 2000"),
     (r"seed_hopify(?= |$)", "seed_hopify --scale 0.02"),
     (r"seed_cardportfolio(?= |$)", "seed_cardportfolio --count 1000 --months 3"),
