@@ -6,6 +6,9 @@
 -- day (a payment row), so what a customer can owe is late fees (late_fees: days overdue x the daily rate, capped),
 -- less what was paid towards them by the day asked about. numeric holds any customer's total.
 
+-- The seed's deferred foreign-key checks run now: PostgreSQL will not ALTER a table with checks still pending.
+SET CONSTRAINTS ALL IMMEDIATE;
+
 -- rating as Pagila's enum, ordered G < PG < PG-13 < R < NC-17. The values are the same strings (the ORM reads an
 -- enum as text), so loads and digests see no change. The varchar_pattern_ops index Django adds beside a CharField
 -- index cannot serve an enum: it goes first.
