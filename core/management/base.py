@@ -289,7 +289,7 @@ class SeedCommand(DomainCommand):
         self.write_lines(report.lines(), options)
         if options.get("report_json"):
             write_report_json(report, options["report_json"])
-        if not options.get("database_url"):
+        if not options.get("database_url") and writes_configured_database(options):  # not a files-only --to run
             self.record_run(report, options)
 
     def record_run(self, report: SeedReport, options) -> None:
