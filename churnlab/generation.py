@@ -299,21 +299,18 @@ def generate_usage(
     owner = np.repeat(np.arange(len(span)), span)
     tenure_day = np.arange(len(owner)) - group_offsets(span)[owner]
     offset = start[owner] + tenure_day
-    day = window.start_day + calendar.days(offset)
     plan = population.plan[owner]
     engagement = history.engagement[owner, offset // 7]
     tenure = c.TENURE_DECAY_FLOOR + (1 - c.TENURE_DECAY_FLOOR) * np.exp(-tenure_day / c.TENURE_DECAY_DAYS)
-    probability = (
-        np.asarray(active_probability)[plan]
-        * engagement
-        * tenure
-        * calendar.weekday_multiplier(day, c.WEEKDAY_ACTIVITY)
-    )
-    active = rng.random(len(day)) < np.minimum(probability, 0.98)
+    # Weekdays from integers (Monday = 0): 1970-01-01 was a Thursday. Dates are built for the kept rows only.
+    weekday = (int(window.start_day.astype(np.int64)) + offset + 3) % 7
+    probability = np.asarray(active_probability)[plan] * engagement * tenure * np.asarray(c.WEEKDAY_ACTIVITY)[weekday]
+    active = rng.random(len(offset)) < np.minimum(probability, 0.98)
     active_rows = int(active.sum())
     kept = active.copy()
     kept[active] = rng.random(active_rows) >= population.missing_rate[owner[active]]
-    owner, day, plan, engagement = owner[kept], day[kept], plan[kept], engagement[kept]
+    owner, plan, engagement = owner[kept], plan[kept], engagement[kept]
+    day = window.start_day + calendar.days(offset[kept])
     # Active days are drawn in proportion to engagement, so the mean of sqrt(e) over them is exp(3 sigma^2 / 8):
     # divided out, the plans' published means hold.
     intensity = np.sqrt(engagement) * np.exp(-0.375 * c.ENGAGEMENT_SIGMA**2)
