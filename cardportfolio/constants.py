@@ -192,3 +192,97 @@ GROWING_MAX_TENURE_MONTHS = 6
 GROWING_MIN_CHANGE = 0.50
 BUDGET_MAX_MONTHLY_SPEND = 1_500
 BUDGET_MIN_NECESSITY_SHARE = 0.60
+
+# --- Realism: merchants, amounts, calendar, travel, declines, accounts (docs/cardportfolio.md explains each) ------
+
+DEFAULT_MERCHANTS = 5_000
+# Real merchant category codes (ISO 18245) per category; a merchant takes one of its category's codes.
+CATEGORY_MCCS: dict[Category, tuple[int, ...]] = {
+    Category.TRAVEL: (4722, 7512, 4411, 4121),  # travel agencies, car rental, cruise lines, taxis
+    Category.DINING: (5812, 5814, 5813),  # restaurants, fast food, bars
+    Category.HOTELS: (7011,),
+    Category.AIRLINES: (4511,),
+    Category.GROCERY: (5411, 5499),
+    Category.GAS: (5541, 5542),
+    Category.UTILITIES: (4900, 4814, 4899),  # utilities, telecom, cable and streaming
+    Category.RETAIL: (5311, 5651, 5732, 5942, 5999),
+    Category.ENTERTAINMENT: (7832, 7922, 7996, 5815),
+    Category.HEALTHCARE: (5912, 8011, 8021, 8043),
+}
+# Share of the merchant dimension per category (groceries and restaurants are everywhere, airlines few).
+CATEGORY_MERCHANT_WEIGHTS: dict[Category, float] = {
+    Category.TRAVEL: 0.06, Category.DINING: 0.24, Category.HOTELS: 0.07, Category.AIRLINES: 0.01,
+    Category.GROCERY: 0.14, Category.GAS: 0.10, Category.UTILITIES: 0.03, Category.RETAIL: 0.20,
+    Category.ENTERTAINMENT: 0.07, Category.HEALTHCARE: 0.08,
+}  # fmt: skip
+# Per-transaction amounts: lognormal with this median (dollars) and log-spread per category, before the
+# customer's own scale: an airfare costs many dinners.
+CATEGORY_AMOUNTS: dict[Category, tuple[float, float]] = {
+    Category.TRAVEL: (120.0, 0.8), Category.DINING: (38.0, 0.6), Category.HOTELS: (210.0, 0.6),
+    Category.AIRLINES: (380.0, 0.55), Category.GROCERY: (55.0, 0.6), Category.GAS: (42.0, 0.35),
+    Category.UTILITIES: (95.0, 0.45), Category.RETAIL: (60.0, 0.9), Category.ENTERTAINMENT: (35.0, 0.7),
+    Category.HEALTHCARE: (70.0, 0.9),
+}  # fmt: skip
+# Category mix per segment (weights over the segment's categories, in PROFILES order).
+CATEGORY_MIX: dict[Segment, tuple[float, ...]] = {
+    Segment.HIGH_VALUE_TRAVELERS: (0.25, 0.40, 0.17, 0.18),
+    Segment.STABLE_MID_SPENDERS: (0.22, 0.22, 0.08, 0.18, 0.12, 0.04, 0.07, 0.07),
+    Segment.BUDGET_CONSCIOUS: (0.55, 0.30, 0.15),
+    Segment.DECLINING: (0.22, 0.22, 0.08, 0.18, 0.12, 0.04, 0.07, 0.07),
+    Segment.NEW_AND_GROWING: (0.25, 0.25, 0.10, 0.16, 0.10, 0.03, 0.05, 0.06),
+}
+# Monthly approved spend per segment (the spec's ranges); each customer's level sits in its segment's range by its
+# credit limit (rank within the segment, SPEND_LIMIT_WEIGHT) and a personal draw. New & Growing start in the lower
+# part and rise with tenure, staying within the range.
+SEGMENT_MONTHLY_SPEND: dict[Segment, tuple[float, float]] = {
+    Segment.HIGH_VALUE_TRAVELERS: (2_000.0, 8_000.0),
+    Segment.STABLE_MID_SPENDERS: (800.0, 2_500.0),
+    Segment.BUDGET_CONSCIOUS: (200.0, 800.0),
+    Segment.DECLINING: (500.0, 2_000.0),
+    Segment.NEW_AND_GROWING: (300.0, 700.0),
+}
+SPEND_LIMIT_WEIGHT = 0.6
+# Where in the range most customers sit (position ** exponent): most High-Value Travelers spend in the upper part,
+# so the observed-segment rule's $5,000 threshold still finds most of them.
+SPEND_POSITION_EXPONENT = {Segment.HIGH_VALUE_TRAVELERS: 0.4}
+NEW_GROWTH_PER_TENURE_MONTH = 0.05  # New & Growing: spend x (1 + 0.05 x months since opening), at most x1.6
+# Transaction volume follows the card-spend calendar (weekday, special days) and these month multipliers; a month's
+# count is proportional to its days times its multiplier, so February has fewer than January.
+CARD_MONTH = (0.92, 0.92, 0.98, 0.98, 1.0, 1.04, 1.06, 1.04, 0.98, 1.0, 1.06, 1.2)
+# Travel: High-Value Travelers spend away from home (another state) on travel categories and abroad on a share of
+# them; everyone else's travel purchases are abroad rarely.
+TRAVELER_AWAY_SHARE = 0.55
+TRAVELER_ABROAD_SHARE = 0.22
+OTHERS_ABROAD_SHARE = 0.03
+# Foreign merchants' countries: (ISO code, currency, US dollars per unit, weight).
+FOREIGN_COUNTRIES: tuple[tuple[str, str, float, float], ...] = (
+    ("CA", "CAD", 0.73, 0.18), ("MX", "MXN", 0.055, 0.16), ("GB", "GBP", 1.27, 0.14), ("FR", "EUR", 1.08, 0.11),
+    ("IT", "EUR", 1.08, 0.09), ("ES", "EUR", 1.08, 0.08), ("DE", "EUR", 1.08, 0.07), ("JP", "JPY", 0.0068, 0.07),
+    ("AU", "AUD", 0.66, 0.05), ("BR", "BRL", 0.19, 0.05),
+)  # fmt: skip
+FOREIGN_MERCHANT_SHARE = 0.12  # of the merchant dimension, in travel-related categories
+# Declines (about 3% in all): a base rate, fraud suspicion (abroad, unusually large, at night, online) and
+# insufficient credit (the balance near the limit).
+DECLINE_BASE = 0.008
+DECLINE_FRAUD_ABROAD = 0.06
+DECLINE_FRAUD_LARGE = 0.03
+DECLINE_FRAUD_NIGHT = 0.02
+DECLINE_CREDIT_FROM_UTILISATION = 0.85  # above this share of the limit, insufficient-credit declines rise steeply
+# Accounts: monthly statements, payment behaviour and attrition. Share of customers who close their account during
+# the window, per segment (Declining most); a closed account has no transactions after its closure date.
+CLOSURE_SHARES: dict[Segment, float] = {
+    Segment.HIGH_VALUE_TRAVELERS: 0.01,
+    Segment.STABLE_MID_SPENDERS: 0.015,
+    Segment.BUDGET_CONSCIOUS: 0.03,
+    Segment.DECLINING: 0.35,
+    Segment.NEW_AND_GROWING: 0.02,
+}
+# Payment behaviour: transactors pay the whole statement, revolvers part of it, strugglers sometimes nothing.
+TRANSACTOR_SHARE = dict.fromkeys(SEGMENT_SHARES, 0.55) | {Segment.DECLINING: 0.25}
+STRUGGLER_SHARE = dict.fromkeys(SEGMENT_SHARES, 0.03) | {Segment.DECLINING: 0.20}
+MINIMUM_DUE_SHARE = 0.02
+MINIMUM_DUE_FLOOR = 25.0
+# Account openings: established accounts 1-8 years before the as-of date, more of them recent (a growing issuer).
+ESTABLISHED_OPEN_YEARS = (1.0, 8.0)
+ACCOUNT_GROWTH_PER_YEAR = 0.15
+RETIREMENT_MIN_AGE = 55

@@ -24,38 +24,61 @@ from simkit.tables import Columns
 from simkit.us_places import sample_places
 
 from .constants import (
-    APPROVAL_RATE,
+    ACCOUNT_GROWTH_PER_YEAR,
     CARD_HOUR_WEIGHTS,
+    CARD_MONTH,
+    CATEGORY_AMOUNTS,
+    CATEGORY_MIX,
     CHANNEL_SHARES,
+    CLOSURE_SHARES,
     CREDIT_LIMIT_STEP,
     CUSTOMER_ID_DIGITS,
     CUSTOMER_ID_PREFIX,
+    DECLINE_BASE,
+    DECLINE_CREDIT_FROM_UTILISATION,
     DECLINE_FLOOR,
+    DECLINE_FRAUD_ABROAD,
+    DECLINE_FRAUD_LARGE,
+    DECLINE_FRAUD_NIGHT,
     DECLINE_TYPE_SHARES,
+    DEFAULT_MERCHANTS,
+    DEFAULT_MONTHS,
     EMPLOYMENT_SHARES_60_PLUS,
     EMPLOYMENT_SHARES_UNDER_60,
-    ESTABLISHED_OPEN_DAYS,
+    ESTABLISHED_OPEN_YEARS,
     GRADUAL_DECLINE_PER_MONTH,
     GRADUAL_DECLINE_START_BEFORE_END,
-    GROWTH_PER_MONTH,
-    MERCHANTS,
+    MINIMUM_DUE_FLOOR,
+    MINIMUM_DUE_SHARE,
     NECESSITY_CATEGORIES,
+    NEW_GROWTH_PER_TENURE_MONTH,
     NEW_OPEN_DAYS,
+    OTHERS_ABROAD_SHARE,
     PREMIUM_SHARE_OF_TRAVELERS,
     PROFILES,
+    RETIREMENT_MIN_AGE,
+    SEGMENT_MONTHLY_SPEND,
     SEGMENT_ORDER,
     SEGMENT_SHARES,
+    SPEND_LIMIT_WEIGHT,
+    SPEND_POSITION_EXPONENT,
+    STRUGGLER_SHARE,
     SUDDEN_DROP_MONTHS_BEFORE_END,
     TRANSACTION_ID_DIGITS,
     TRANSACTION_ID_PREFIX,
+    TRANSACTOR_SHARE,
     TRAVEL_CATEGORIES,
+    TRAVELER_ABROAD_SHARE,
+    TRAVELER_AWAY_SHARE,
     CardType,
     Category,
+    Channel,
     DeclineType,
     EmploymentStatus,
     Segment,
     Status,
 )
+from .merchants import MerchantTable, generate_merchants
 
 CUSTOMER_COLUMNS = (
     "customer_id", "first_name", "last_name", "email", "age", "state", "city", "employment_status", "card_type",
@@ -63,6 +86,7 @@ CUSTOMER_COLUMNS = (
 )  # fmt: skip
 SEGMENT_INDEX = {segment: index for index, segment in enumerate(SEGMENT_ORDER)}
 CATEGORIES = tuple(Category)
+DAYS_PER_MONTH = 365.25 / 12
 NO_DECLINE, GRADUAL, SUDDEN = 0, 1, 2
 
 
@@ -99,13 +123,19 @@ def _employment(rng: np.random.Generator, age: np.ndarray) -> np.ndarray:
     older = np.cumsum([EMPLOYMENT_SHARES_60_PLUS[status] for status in EmploymentStatus])
     cumulative = np.where((age >= 60)[:, None], older / older[-1], young / young[-1])
     index = (rng.random(len(age))[:, None] > cumulative).sum(axis=1)
-    return statuses[np.minimum(index, len(statuses) - 1)]
+    status = statuses[np.minimum(index, len(statuses) - 1)]
+    # Nobody retires before RETIREMENT_MIN_AGE: they are employed instead.
+    early = (status == EmploymentStatus.RETIRED.value) & (age < RETIREMENT_MIN_AGE)
+    return np.where(early, EmploymentStatus.EMPLOYED.value, status)
 
 
-def generate_customer_columns(*, seed: int, customers: int, as_of: dt.date) -> Columns:
-    """The customers table as numpy columns (CUSTOMER_COLUMNS order), `customers` rows, reproducible by `seed`.
+def generate_customer_columns(*, seed: int, customers: int, as_of: dt.date, months: int = DEFAULT_MONTHS) -> Columns:
+    """The customers table as numpy columns (CUSTOMER_COLUMNS order, then account_status and closed_date),
+    `customers` rows, reproducible by `seed`.
 
-    `decline_type` is an object column holding None outside the Declining segment.
+    `decline_type` is an object column holding None outside the Declining segment; `closed_date` None for open
+    accounts. Accounts close during the `months`-month window at CLOSURE_SHARES (Declining ones after their decline
+    began).
     """
     if customers < 1:
         raise ValueError(f"customers must be positive, got {customers}")
@@ -136,10 +166,16 @@ def generate_customer_columns(*, seed: int, customers: int, as_of: dt.date) -> C
     premium = is_traveler & (rng.random(n) < PREMIUM_SHARE_OF_TRAVELERS)
     card_type = np.where(premium, CardType.PREMIUM.value, CardType.STANDARD.value)
     is_new = segments == SEGMENT_INDEX[Segment.NEW_AND_GROWING]
+    # Established accounts opened 1-8 years ago, more of them recently (the issuer grows); inverse CDF of a density
+    # growing ACCOUNT_GROWTH_PER_YEAR a year.
+    low_years, high_years = ESTABLISHED_OPEN_YEARS
+    g = np.log1p(ACCOUNT_GROWTH_PER_YEAR)
+    u = rng.random(n)
+    years_ago = high_years - np.log(1 + u * (np.exp(g * (high_years - low_years)) - 1)) / g
     days_before = np.where(
         is_new,
         _uniform_integers(rng, np.full(n, NEW_OPEN_DAYS[0]), np.full(n, NEW_OPEN_DAYS[1])),
-        _uniform_integers(rng, np.full(n, ESTABLISHED_OPEN_DAYS[0]), np.full(n, ESTABLISHED_OPEN_DAYS[1])),
+        np.rint(years_ago * 365.25).astype(np.int64),
     )
     open_date = calendar.to_day(as_of) - calendar.days(days_before)
     is_declining = segments == SEGMENT_INDEX[Segment.DECLINING]
@@ -148,6 +184,7 @@ def generate_customer_columns(*, seed: int, customers: int, as_of: dt.date) -> C
     decline_values = np.repeat(np.array([value.value for value in DECLINE_TYPE_SHARES], dtype=object), decline_counts)
     decline_type = np.full(n, None, dtype=object)
     decline_type[is_declining] = rng.permutation(decline_values)
+    closed_date = _closures(Streams(seed).generator("closures"), segments, decline_type, open_date, as_of, months)
     return {
         "customer_id": customer_ids(numbers),
         "first_name": first,
@@ -162,7 +199,33 @@ def generate_customer_columns(*, seed: int, customers: int, as_of: dt.date) -> C
         "account_open_date": open_date,
         "customer_segment": np.array([segment.value for segment in SEGMENT_ORDER])[segments],
         "decline_type": decline_type,
+        "account_status": np.where(closed_date == None, "Open", "Closed"),  # noqa: E711 (an object column)
+        "closed_date": closed_date,
     }
+
+
+def _closures(rng, segments, decline_type, open_date, as_of: dt.date, months: int) -> np.ndarray:
+    """Closing day (None: still open) per account. Declining accounts close in the window's last three months
+    (sudden ones after their drop, two months before the end), the others anywhere in the window after opening."""
+    n = len(segments)
+    bounds = month_bounds(as_of=as_of, months=months)
+    window_start, window_end = bounds[0], bounds[-1]
+    share = np.array([CLOSURE_SHARES[name] for name in SEGMENT_ORDER])[segments]
+    closes = rng.random(n) < share
+    start = np.maximum(open_date, window_start) + np.timedelta64(30, "D")
+    # Declining cardholders close in the window's last three months, once their decline has shown.
+    decline_from = np.where(
+        decline_type == DeclineType.SUDDEN.value,
+        bounds[max(months - SUDDEN_DROP_MONTHS_BEFORE_END, 0)],
+        bounds[max(months - 3, 0)],
+    )
+    start = np.where(decline_type != None, np.maximum(start, decline_from + np.timedelta64(20, "D")), start)  # noqa: E711
+    span = (window_end - start).astype(np.int64)
+    closes &= span > 0
+    day = start + calendar.days(np.floor(rng.random(n) * np.maximum(span, 1)))
+    out = np.full(n, None, dtype=object)
+    out[closes] = day[closes].astype(object)
+    return out
 
 
 # --- Transactions ------------------------------------------------------------------------------------------------
@@ -178,15 +241,21 @@ def month_bounds(*, as_of: dt.date, months: int) -> np.ndarray:
 
 
 def trend_factor(segments: np.ndarray, decline: np.ndarray, *, month: int, months: int) -> np.ndarray:
-    """Amount multiplier per customer in month `month` (1-based) of a `months`-month window."""
+    """Spend multiplier per customer in month `month` (1-based) of a `months`-month window: the Declining patterns
+    (New & Growing rise with their own tenure, `growth_factor`)."""
     factor = np.ones(len(segments))
     gradual_start = months - GRADUAL_DECLINE_START_BEFORE_END
     gradual = min(1.0, max(DECLINE_FLOOR, 1.0 - GRADUAL_DECLINE_PER_MONTH * (month - gradual_start)))
     sudden = 1.0 if month < months - SUDDEN_DROP_MONTHS_BEFORE_END else DECLINE_FLOOR
     factor[decline == GRADUAL] = gradual
     factor[decline == SUDDEN] = sudden
-    factor[segments == SEGMENT_INDEX[Segment.NEW_AND_GROWING]] = 1.0 + GROWTH_PER_MONTH * month
     return factor
+
+
+def growth_factor(open_day: np.ndarray, month_start: np.datetime64) -> np.ndarray:
+    """New & Growing: 1 + 0.05 per whole month since the account opened, capped at x1.6 (within the range)."""
+    tenure = np.maximum((month_start - open_day).astype(np.int64) / 30.44, 0)
+    return np.minimum(1.0 + NEW_GROWTH_PER_TENURE_MONTH * tenure, 1.6)
 
 
 @dataclass(frozen=True)
@@ -197,9 +266,14 @@ class CardholderFacts:
     segment: np.ndarray  # index into SEGMENT_ORDER
     decline: np.ndarray  # NO_DECLINE, GRADUAL or SUDDEN
     open_day: np.ndarray  # datetime64[D]
+    state: np.ndarray
+    credit_limit: np.ndarray
+    closed_day: np.ndarray  # datetime64[D]; NaT for open accounts
+    monthly_spend: np.ndarray  # dollars a month at full activity (before trends)
+    payment_style: np.ndarray  # 0 transactor, 1 revolver, 2 struggler
 
     @classmethod
-    def from_columns(cls, columns: Columns) -> CardholderFacts:
+    def from_columns(cls, columns: Columns, *, seed: int = 0) -> CardholderFacts:
         segment_names = np.asarray(columns["customer_segment"]).astype(str)
         segment = np.full(len(segment_names), -1)
         for index, name in enumerate(SEGMENT_ORDER):
@@ -207,41 +281,100 @@ class CardholderFacts:
         decline_names = np.asarray(columns["decline_type"], dtype=object)
         decline = np.where(decline_names == DeclineType.GRADUAL.value, GRADUAL, NO_DECLINE)
         decline = np.where(decline_names == DeclineType.SUDDEN.value, SUDDEN, decline)
+        n = len(segment)
+        limit = np.asarray(columns["credit_limit"], dtype=float)
+        closed = columns.get("closed_date")
+        closed_day = (
+            np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+            if closed is None
+            else np.array(
+                [np.datetime64(value, "D") if value is not None else np.datetime64("NaT") for value in closed]
+            )
+        )
+        rng = Streams(seed).generator("cardholder-behaviour")
         return cls(
             customer_id=np.asarray(columns["customer_id"]).astype(str),
             segment=segment,
             decline=decline,
             open_day=np.asarray(columns["account_open_date"]).astype("datetime64[D]"),
+            state=np.asarray(columns["state"]).astype(str),
+            credit_limit=limit,
+            closed_day=closed_day,
+            monthly_spend=_monthly_spend_levels(rng, segment, limit),
+            payment_style=_payment_styles(rng, segment),
         )
 
 
-MERCHANT_NAMES = np.array([name for category in CATEGORIES for name in MERCHANTS[category]])
-MERCHANT_OFFSETS = np.cumsum([0] + [len(MERCHANTS[category]) for category in CATEGORIES])
+def _monthly_spend_levels(rng: np.random.Generator, segment: np.ndarray, limit: np.ndarray) -> np.ndarray:
+    """Each customer's monthly spend in their segment's range: placed by credit-limit rank within the segment
+    (SPEND_LIMIT_WEIGHT) and a personal draw, so limit and spend correlate within every segment."""
+    level = np.empty(len(segment))
+    for index, name in enumerate(SEGMENT_ORDER):
+        mask = np.flatnonzero(segment == index)
+        if not len(mask):
+            continue
+        low, high = SEGMENT_MONTHLY_SPEND[name]
+        rank = (np.argsort(np.argsort(limit[mask] + rng.random(len(mask)))) + 0.5) / len(mask)
+        position = SPEND_LIMIT_WEIGHT * rank + (1 - SPEND_LIMIT_WEIGHT) * rng.random(len(mask))
+        level[mask] = low + (high - low) * position ** SPEND_POSITION_EXPONENT.get(name, 1.0)
+    return level
+
+
+def _payment_styles(rng: np.random.Generator, segment: np.ndarray) -> np.ndarray:
+    transactor = np.array([TRANSACTOR_SHARE[name] for name in SEGMENT_ORDER])[segment]
+    struggler = np.array([STRUGGLER_SHARE[name] for name in SEGMENT_ORDER])[segment]
+    u = rng.random(len(segment))
+    return np.where(u < transactor, 0, np.where(u < transactor + struggler, 2, 1)).astype(np.int8)
+
+
 CATEGORY_NAMES = np.array([category.value for category in CATEGORIES])
 CHANNEL_NAMES = np.array([channel.value for channel in CHANNEL_SHARES])
 STATUS_NAMES = np.array([Status.APPROVED.value, Status.DECLINED.value])
+DECLINE_REASON_NAMES = np.array(["", "insufficient_credit", "suspected_fraud", "other"])
 TRAVEL_CODES = np.array([CATEGORIES.index(category) for category in TRAVEL_CATEGORIES])
 NECESSITY_CODES = np.array([CATEGORIES.index(category) for category in NECESSITY_CATEGORIES])
+ONLINE = list(CHANNEL_SHARES).index(Channel.ONLINE)
 
 
 def _segment_category_table() -> tuple[np.ndarray, np.ndarray]:
-    """Padded (segment x category index) table and the number of categories of each segment."""
+    """(segment x category index) table and (segment x cumulative weight) of each segment's category mix."""
     width = max(len(profile.categories) for profile in PROFILES.values())
     table = np.zeros((len(SEGMENT_ORDER), width), dtype=np.int64)
-    counts = np.zeros(len(SEGMENT_ORDER), dtype=np.int64)
+    cumulative = np.ones((len(SEGMENT_ORDER), width))
     for row, segment in enumerate(SEGMENT_ORDER):
         indexes = [CATEGORIES.index(category) for category in PROFILES[segment].categories]
+        weights = np.array(CATEGORY_MIX[segment], dtype=float)
         table[row, : len(indexes)] = indexes
-        counts[row] = len(indexes)
-    return table, counts
+        cumulative[row, : len(indexes)] = np.cumsum(weights / weights.sum())
+    return table, cumulative
+
+
+def _mean_amounts() -> np.ndarray:
+    """Expected dollars of one transaction per segment, from its category mix and the lognormal amounts."""
+    out = np.zeros(len(SEGMENT_ORDER))
+    for row, segment in enumerate(SEGMENT_ORDER):
+        weights = np.array(CATEGORY_MIX[segment], dtype=float)
+        means = [CATEGORY_AMOUNTS[c][0] * np.exp(CATEGORY_AMOUNTS[c][1] ** 2 / 2) for c in PROFILES[segment].categories]
+        out[row] = float(np.dot(weights / weights.sum(), means))
+    return out
+
+
+def card_day_weights(days: np.ndarray) -> np.ndarray:
+    """Relative card spend per day: weekday x month (CARD_MONTH, smooth) x special days (card-spend kind)."""
+    return (
+        calendar.weekday_multiplier(days, calendar.WEEKDAY_PROFILES["card_spend"])
+        * calendar.seasonal_curve(days, CARD_MONTH)
+        * calendar.special_day_multipliers(days, "US", "card_spend")
+    )
 
 
 @dataclass(frozen=True)
 class TransactionMonth:
     """One month of transactions in time order, kept as codes; `columns()` spells them out for the database.
 
-    Codes index CardholderFacts.customer_id (`owner`), MERCHANT_NAMES, CATEGORY_NAMES, CHANNEL_NAMES and
-    STATUS_NAMES, so writers that understand dictionaries (Parquet) never build millions of Python strings.
+    Codes index CardholderFacts.customer_id (`owner`), the merchant table, CATEGORY_NAMES, CHANNEL_NAMES,
+    STATUS_NAMES and DECLINE_REASON_NAMES, so writers that understand dictionaries (Parquet) never build millions of
+    Python strings. `statements` is the month's statement of every open account.
     """
 
     month: int
@@ -250,12 +383,16 @@ class TransactionMonth:
     numbers: np.ndarray  # transaction numbers (the digits of the id)
     owner: np.ndarray
     when: np.ndarray  # datetime64[s]
-    cents: np.ndarray
-    merchant: np.ndarray
+    cents: np.ndarray  # US dollars (converted for foreign merchants)
+    merchant: np.ndarray  # index into the merchant table
     category: np.ndarray
     channel: np.ndarray
     status: np.ndarray
+    reason: np.ndarray
+    original_cents: np.ndarray  # in the merchant's currency (equal to cents for US merchants)
     customer_ids: np.ndarray
+    merchants: MerchantTable
+    statements: Columns
 
     def __len__(self) -> int:
         return len(self.numbers)
@@ -286,21 +423,41 @@ class TransactionMonth:
 
     def columns(self) -> Columns:
         """The transactions table's columns (keys are field attnames)."""
+        foreign = self.merchants.currency[self.merchant] != "USD"
+        reason = DECLINE_REASON_NAMES[self.reason].astype(object)
+        reason[self.reason == 0] = None
+        original = (self.original_cents / 100.0).astype(object)
+        original[~foreign] = None
         return {
             "transaction_id": np.strings.add(TRANSACTION_ID_PREFIX, digits(self.numbers, TRANSACTION_ID_DIGITS)),
             "customer_id": self.customer_ids[self.owner],
             "transaction_date": self.when,
             "amount": self.cents / 100.0,
-            "merchant_name": MERCHANT_NAMES[self.merchant],
+            "merchant_name": self.merchants.name[self.merchant],
             "merchant_category": CATEGORY_NAMES[self.category],
             "channel": CHANNEL_NAMES[self.channel],
             "status": STATUS_NAMES[self.status],
+            "merchant_id": self.merchants.merchant_id[self.merchant],
+            "currency": self.merchants.currency[self.merchant],
+            "original_amount": original,
+            "decline_reason": reason,
         }
+
+
+@dataclass
+class AccountState:
+    """Balances carried from one statement to the next (dollars)."""
+
+    balance: np.ndarray
+    minimum_due: np.ndarray
+    days_past_due: np.ndarray
 
 
 def generate_transaction_month(
     rng: np.random.Generator,
     facts: CardholderFacts,
+    merchants: MerchantTable,
+    state: AccountState,
     *,
     month: int,
     months: int,
@@ -308,62 +465,191 @@ def generate_transaction_month(
     month_end: np.datetime64,
     first_number: int,
 ) -> TransactionMonth:
-    """The transactions of month `month` (1-based) for every customer, sorted by time, numbered from `first_number`."""
+    """The transactions of month `month` (1-based) for every customer, sorted by time, numbered from `first_number`,
+    and the month's statements (which update `state`)."""
     segment, n = facts.segment, len(facts.segment)
-    start = np.maximum(month_start, facts.open_day)
-    active_days = np.maximum((month_end - start).astype(np.int64), 0)
-    month_days = int((month_end - month_start).astype(np.int64))
-    planned = _uniform_integers(
-        rng, _per_segment(segment, "transactions_per_month", 0), _per_segment(segment, "transactions_per_month", 1)
+    month_days = calendar.date_range(month_start.astype(dt.date), (month_end - 1).astype(dt.date))
+    weights = card_day_weights(month_days)
+    cumulative = np.r_[0.0, np.cumsum(weights)]
+    # Open for part of the month: from the opening day to the closing day (exclusive).
+    first = np.clip((facts.open_day - month_start).astype(np.int64), 0, len(month_days))
+    closed_index = np.where(
+        np.isnat(facts.closed_day), len(month_days), (facts.closed_day - month_start).astype(np.int64)
     )
-    # A month the account was open only part of gets that share of the transactions (none before it opened).
-    count = rng.binomial(planned, active_days / month_days)
+    last = np.clip(closed_index, 0, len(month_days))  # exclusive
+    # Weighted active days over an average month: a month's volume is proportional to its (weighted) days.
+    active_share = np.where(last > first, (cumulative[last] - cumulative[first]) / DAYS_PER_MONTH, 0.0)
+
+    # Expected spend this month -> expected transaction count at the segment's mean amount.
+    trend = trend_factor(segment, facts.decline, month=month, months=months)
+    is_new = segment == SEGMENT_INDEX[Segment.NEW_AND_GROWING]
+    trend = np.where(is_new, growth_factor(facts.open_day, month_start), trend)
+    mean_amount = _mean_amounts()[segment]
+    planned_mid = (
+        _per_segment(segment, "transactions_per_month", 0) + _per_segment(segment, "transactions_per_month", 1)
+    ) / 2
+    expected_count = planned_mid * active_share * np.sqrt(trend)
+    count = rng.poisson(expected_count)
     owner = np.repeat(np.arange(n), count)
     total = len(owner)
+    # Per-transaction scale: the customer's monthly level spread over their expected transactions.
+    scale = facts.monthly_spend * trend / np.maximum(planned_mid * np.sqrt(trend), 1e-9) / mean_amount
 
-    day = start[owner] + calendar.days(np.floor(rng.random(total) * active_days[owner]))
-    when = calendar.at_time(day, calendar.seconds_of_day(rng, total, CARD_HOUR_WEIGHTS))
+    table, mix = _segment_category_table()
     row_segment = segment[owner]
-    low = _per_segment(segment, "amount_range", 0)[owner]
-    high = _per_segment(segment, "amount_range", 1)[owner]
-    factor = trend_factor(segment, facts.decline, month=month, months=months)[owner]
-    cents = np.maximum(1, np.rint((low + rng.random(total) * (high - low)) * factor * 100)).astype(np.int64)
+    pick = (rng.random(total)[:, None] > mix[row_segment]).sum(axis=1)
+    category = table[row_segment, np.minimum(pick, table.shape[1] - 1)]
+    median = np.array([CATEGORY_AMOUNTS[c][0] for c in CATEGORIES])[category]
+    sigma = np.array([CATEGORY_AMOUNTS[c][1] for c in CATEGORIES])[category]
+    dollars = median * np.exp(sigma * rng.standard_normal(total)) * scale[owner]
+    cents = np.maximum(100, np.rint(dollars * 100)).astype(np.int64)
 
-    table, category_counts = _segment_category_table()
-    category = table[row_segment, np.floor(rng.random(total) * category_counts[row_segment]).astype(np.int64)]
-    per_category = np.diff(MERCHANT_OFFSETS)
-    merchant = MERCHANT_OFFSETS[category] + np.floor(rng.random(total) * per_category[category]).astype(np.int64)
+    day = _days_from_weights(rng, first[owner], np.maximum(last[owner] - 1, first[owner]), cumulative)
+    when = calendar.at_time(month_start + calendar.days(day), calendar.seconds_of_day(rng, total, CARD_HOUR_WEIGHTS))
+
+    # Where: travel categories of High-Value Travelers away from home (another state) or abroad; a few others'
+    # travel abroad; everything else at merchants of the home state.
+    travel = np.isin(category, TRAVEL_CODES) | (category == CATEGORIES.index(Category.DINING))
+    traveler = row_segment == SEGMENT_INDEX[Segment.HIGH_VALUE_TRAVELERS]
+    u = rng.random(total)
+    abroad = travel & np.where(
+        traveler, u < TRAVELER_ABROAD_SHARE, u < OTHERS_ABROAD_SHARE * np.isin(category, TRAVEL_CODES)
+    )
+    away = travel & traveler & ~abroad & (rng.random(total) < TRAVELER_AWAY_SHARE)
+    home = facts.state[owner]
+    elsewhere = merchants.states[rng.integers(0, len(merchants.states), total)]
+    region = np.where(away, elsewhere, home)
+    merchant = merchants.pick(rng, category, region, abroad)
+    rate = merchants.usd_per_unit[merchant]
+    original_cents = np.rint(cents / rate).astype(np.int64)
+
     channel_p = np.array(list(CHANNEL_SHARES.values()))
     channel = rng.choice(len(CHANNEL_NAMES), size=total, p=channel_p / channel_p.sum())
-    status = (rng.random(total) >= APPROVAL_RATE).astype(np.int8)  # 0 approved, 1 declined
 
+    # Declines: fraud suspicion (abroad, unusually large for the customer, at night, online) and insufficient
+    # credit when the balance carried into the month plus this month's spend so far nears the limit.
     order = np.lexsort((owner, when))
+    owner, when, cents, category, channel = owner[order], when[order], cents[order], category[order], channel[order]
+    merchant, original_cents, abroad = merchant[order], original_cents[order], abroad[order]
+    by_customer = np.lexsort((when, owner))
+    running = np.empty(total)
+    sorted_cents = cents[by_customer] / 100.0
+    sorted_owner = owner[by_customer]
+    running_sorted = np.cumsum(sorted_cents)
+    starts = np.r_[0, np.flatnonzero(np.diff(sorted_owner)) + 1] if total else np.array([], dtype=np.int64)
+    group_start_total = np.zeros(n)
+    if total:
+        firsts = sorted_owner[starts]
+        group_start_total[firsts] = running_sorted[starts] - sorted_cents[starts]
+    running[by_customer] = running_sorted - group_start_total[sorted_owner]
+    utilisation = (state.balance[owner] + running) / facts.credit_limit[owner]
+    typical = median.mean() if total else 1.0
+    large = cents / 100.0 > 4 * scale[owner] * typical
+    hour = (when - when.astype("datetime64[D]")).astype(np.int64) // 3600
+    fraud_p = (
+        DECLINE_FRAUD_ABROAD * abroad
+        + DECLINE_FRAUD_LARGE * large
+        + DECLINE_FRAUD_NIGHT * (hour < 6)
+        + 0.004 * (channel == ONLINE)
+    )
+    credit_p = np.clip((utilisation - DECLINE_CREDIT_FROM_UTILISATION) / (1 - DECLINE_CREDIT_FROM_UTILISATION), 0, 1)
+    u = rng.random(total)
+    reason = np.where(
+        u < credit_p, 1, np.where(u < credit_p + fraud_p, 2, np.where(u < credit_p + fraud_p + DECLINE_BASE, 3, 0))
+    ).astype(np.int8)
+    status = (reason > 0).astype(np.int8)
+
+    statements = _statements(
+        facts, state, owner, cents, status, month_start=month_start, month_end=month_end, open_now=last > first
+    )
     return TransactionMonth(
         month=month,
         months=months,
         start=month_start,
         numbers=first_number + np.arange(total, dtype=np.int64),
-        owner=owner[order],
-        when=when[order],
-        cents=cents[order],
-        merchant=merchant[order],
-        category=category[order],
-        channel=channel[order],
-        status=status[order],
+        owner=owner,
+        when=when,
+        cents=cents,
+        merchant=merchant,
+        category=category,
+        channel=channel,
+        status=status,
+        reason=reason,
+        original_cents=original_cents,
         customer_ids=facts.customer_id,
+        merchants=merchants,
+        statements=statements,
     )
 
 
-def generate_transactions(*, seed: int, customers: Columns, as_of: dt.date, months: int) -> Iterator[TransactionMonth]:
+def _days_from_weights(rng, lows: np.ndarray, highs: np.ndarray, cumulative: np.ndarray) -> np.ndarray:
+    """One day index per row in [lows, highs], drawn in proportion to the daily weights (running sum `cumulative`)."""
+    target = cumulative[lows] + rng.random(len(lows)) * (cumulative[highs + 1] - cumulative[lows])
+    return np.clip(np.searchsorted(cumulative, target, side="right") - 1, lows, highs)
+
+
+def _statements(facts, state: AccountState, owner, cents, status, *, month_start, month_end, open_now) -> Columns:
+    """The month's statement per account open at some point of it; previous + purchases - payments = new."""
+    n = len(facts.segment)
+    purchases = np.round(np.bincount(owner[status == 0], weights=cents[status == 0], minlength=n) / 100.0, 2)
+    previous = state.balance
+    style = facts.payment_style
+    # Transactors pay the previous statement in full; revolvers between the minimum and all of it; strugglers pay
+    # the minimum or (one month in three) nothing. A closed account pays off what it owes.
+    share = np.where(style == 0, 1.0, np.where(style == 1, 0.3 + 0.5 * _unit(facts, month_start), 0.0))
+    payment = np.round(np.maximum(previous * share, np.minimum(state.minimum_due, previous)), 2)
+    miss = (style == 2) & (_unit(facts, month_start, salt=7) < 0.33)
+    payment = np.where(miss, 0.0, payment)
+    closed_before = ~open_now & ~np.isnat(facts.closed_day) & (facts.closed_day <= month_start)
+    payment = np.where(closed_before, previous, payment)
+    payment = np.minimum(payment, previous)
+    new = np.round(previous + purchases - payment, 2)
+    minimum = np.round(np.minimum(new, np.maximum(MINIMUM_DUE_FLOOR, MINIMUM_DUE_SHARE * new)), 2)
+    late = (state.minimum_due > 0) & (payment + 0.005 < state.minimum_due)
+    days_past_due = np.where(late, state.days_past_due + 30, 0)
+    keep = open_now | (previous > 0)
+    rows = np.flatnonzero(keep & (facts.open_day < month_end))
+    state.balance, state.minimum_due, state.days_past_due = new, minimum, days_past_due
+    return {
+        "customer_id": facts.customer_id[rows],
+        "statement_month": np.full(len(rows), month_start, dtype="datetime64[D]"),
+        "previous_balance": previous[rows],
+        "purchases": purchases[rows],
+        "payments": payment[rows],
+        "new_balance": new[rows],
+        "minimum_due": minimum[rows],
+        "utilisation": np.round(new[rows] / facts.credit_limit[rows], 4),
+        "days_past_due": days_past_due[rows],
+    }
+
+
+def _unit(facts: CardholderFacts, month_start: np.datetime64, salt: int = 0) -> np.ndarray:
+    """A per-(customer, month) number in [0, 1) from a hash: payment choices without another random stream."""
+    key = np.arange(len(facts.segment), dtype=np.uint64) * np.uint64(2654435761)
+    key ^= np.uint64(int(month_start.astype(np.int64)) * 40503 + salt)
+    key = (key * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)
+    return key.astype(np.float64) / float(1 << 24)
+
+
+def generate_transactions(
+    *, seed: int, customers: Columns, as_of: dt.date, months: int, merchants: MerchantTable | None = None
+) -> Iterator[TransactionMonth]:
     """Yield the transactions month by month, each month from its own stream ("transactions", month)."""
     streams = Streams(seed)
-    facts = CardholderFacts.from_columns(customers)
+    facts = CardholderFacts.from_columns(customers, seed=seed)
+    merchants = merchants or generate_merchant_table(seed=seed)
     bounds = month_bounds(as_of=as_of, months=months)
+    balance = _opening_balances(streams.generator("opening-balances"), facts)
+    balance = np.where(facts.open_day < bounds[0], balance, 0.0)
+    minimum = np.round(np.minimum(balance, np.maximum(MINIMUM_DUE_FLOOR, MINIMUM_DUE_SHARE * balance)), 2)
+    state = AccountState(balance=balance, minimum_due=minimum, days_past_due=np.zeros(len(balance), dtype=np.int64))
     next_number = 1
     for month in range(1, months + 1):
         batch = generate_transaction_month(
             streams.generator("transactions", month),
             facts,
+            merchants,
+            state,
             month=month,
             months=months,
             month_start=bounds[month - 1],
@@ -372,3 +658,16 @@ def generate_transactions(*, seed: int, customers: Columns, as_of: dt.date, mont
         )
         next_number += len(batch)
         yield batch
+
+
+def _opening_balances(rng: np.random.Generator, facts: CardholderFacts) -> np.ndarray:
+    """Balances owed when the window starts: nothing for transactors and accounts not yet open, part of a month's
+    spend for revolvers, more for strugglers."""
+    months_owed = np.where(facts.payment_style == 0, 0.0, np.where(facts.payment_style == 1, 1.5, 3.0))
+    balance = facts.monthly_spend * months_owed * rng.uniform(0.5, 1.5, len(facts.segment))
+    return np.round(np.minimum(balance, 0.8 * facts.credit_limit), 2)
+
+
+def generate_merchant_table(*, seed: int, count: int = DEFAULT_MERCHANTS) -> MerchantTable:
+    """The merchants dimension of a seed (its own stream)."""
+    return generate_merchants(Streams(seed).generator("merchants"), count=count)

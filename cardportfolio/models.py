@@ -52,6 +52,18 @@ class Customer(models.Model):
         help_text="gradual or sudden for Declining customers, empty (NULL) for every other segment.",
     )
 
+    account_status = models.CharField(
+        max_length=8,
+        choices=[("Open", "Open"), ("Closed", "Closed")],
+        default="Open",
+        db_default="Open",
+        db_index=True,
+        help_text="Open, or Closed when the cardholder closed the account during the window (see closed_date).",
+    )
+    closed_date = models.DateField(
+        null=True, blank=True, help_text="Day the account closed (no transactions after it); null while open."
+    )
+
     class Meta:
         db_table = "customers"
         ordering = ["customer_id"]
@@ -62,6 +74,26 @@ class Customer(models.Model):
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+class Merchant(models.Model):
+    """A merchant (the dimension of `transactions`): a real merchant category code and a real place."""
+
+    merchant_id = models.IntegerField(primary_key=True, help_text="Merchant key, 1, 2, ...")
+    merchant_name = models.CharField(max_length=40, help_text="Merchant name (invented: a brand-like word and place).")
+    merchant_category = models.CharField(max_length=16, choices=CATEGORY_CHOICES, help_text="Merchant category.")
+    mcc = models.PositiveSmallIntegerField(help_text="ISO 18245 merchant category code, e.g. 5812 restaurants.")
+    city = models.CharField(max_length=40, help_text="A real city.")
+    region = models.CharField(max_length=8, help_text="State or province code of the city (US: the state).")
+    country = models.CharField(max_length=2, db_index=True, help_text="ISO 3166-1 alpha-2 country code.")
+    currency = models.CharField(max_length=3, help_text="ISO 4217 currency the merchant charges in.")
+
+    class Meta:
+        db_table = "merchants"
+        ordering = ["merchant_id"]
+
+    def __str__(self):
+        return self.merchant_name
 
 
 class Transaction(models.Model):
@@ -84,6 +116,33 @@ class Transaction(models.Model):
     channel = models.CharField(max_length=10, choices=CHANNEL_CHOICES, help_text="Online, In-Store or Mobile.")
     status = models.CharField(
         max_length=10, choices=STATUS_CHOICES, help_text="approved (about 97%) or declined; spend counts approved."
+    )
+    merchant = models.ForeignKey(
+        Merchant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,  # joins go from transactions to the small dimension; an index would cost ~15% of the file
+        related_name="transactions",
+        db_column="merchant_id",
+        help_text="The merchant (key into merchants); merchant_name and merchant_category repeat its values.",
+    )
+    currency = models.CharField(
+        max_length=3, default="USD", db_default="USD", help_text="Currency charged: USD, or the foreign merchant's."
+    )
+    original_amount = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Amount in the foreign currency (null at US merchants); `amount` is it converted to dollars.",
+    )
+    decline_reason = models.CharField(
+        max_length=20,
+        null=True,
+        blank=True,
+        choices=[(r, r) for r in ("insufficient_credit", "suspected_fraud", "other")],
+        help_text="Why a declined transaction was declined; null when approved.",
     )
 
     class Meta:
@@ -128,3 +187,36 @@ class MonthlySpend(models.Model):
 
     def __str__(self):
         return f"{self.customer_id} {self.month:%Y-%m}"
+
+
+class Statement(models.Model):
+    """One account's monthly statement: previous balance + purchases - payments = new balance (no interest or
+    fees, so the identity holds to the cent)."""
+
+    id = models.BigAutoField(primary_key=True, db_column="statement_id")
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="statements",
+        db_column="customer_id",
+        help_text="The cardholder.",
+    )
+    statement_month = models.DateField(db_index=True, help_text="First day of the month the statement covers.")
+    previous_balance = models.DecimalField(max_digits=12, decimal_places=2, help_text="Balance brought forward.")
+    purchases = models.DecimalField(max_digits=12, decimal_places=2, help_text="Approved spend in the month.")
+    payments = models.DecimalField(max_digits=12, decimal_places=2, help_text="Paid during the month.")
+    new_balance = models.DecimalField(max_digits=12, decimal_places=2, help_text="Balance at the statement date.")
+    minimum_due = models.DecimalField(
+        max_digits=12, decimal_places=2, help_text="Minimum payment due next month: 2% of the balance, at least $25."
+    )
+    utilisation = models.FloatField(help_text="new_balance / credit_limit.")
+    days_past_due = models.PositiveSmallIntegerField(
+        help_text="0, or 30, 60, ... when the previous minimum due was not paid."
+    )
+
+    class Meta:
+        db_table = "statements"
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.customer_id} {self.statement_month:%Y-%m}"

@@ -23,14 +23,15 @@ from .customer_generator import customers_frame, save_to_csv, validate_customer_
 from .generation import (
     CATEGORY_NAMES,
     CHANNEL_NAMES,
-    MERCHANT_NAMES,
+    DECLINE_REASON_NAMES,
     STATUS_NAMES,
     TransactionMonth,
     generate_customer_columns,
+    generate_merchant_table,
     generate_transactions,
     month_bounds,
 )
-from .models import Customer, MonthlySpend, Transaction
+from .models import Customer, Merchant, MonthlySpend, Statement, Transaction
 
 
 class CustomerValidationError(Exception):
@@ -67,6 +68,10 @@ class ParquetSink:
                 ("merchant_category", pa.string()),
                 ("channel", pa.string()),
                 ("status", pa.string()),
+                ("merchant_id", pa.int32()),
+                ("currency", pa.string()),
+                ("original_amount", pa.float64()),
+                ("decline_reason", pa.string()),
             ]
         )
         self.writer = pq.ParquetWriter(self.partial, self.schema, compression="snappy")
@@ -91,10 +96,14 @@ class ParquetSink:
             self._decode(batch.owner, batch.customer_ids),
             pa.array(batch.when, type=pa.timestamp("s")),
             pa.array(batch.cents / 100.0),
-            self._decode(batch.merchant, MERCHANT_NAMES),
+            self._decode(batch.merchant, batch.merchants.name),
             self._decode(batch.category, CATEGORY_NAMES),
             self._decode(batch.channel, CHANNEL_NAMES),
             self._decode(batch.status, STATUS_NAMES),
+            pa.array(batch.merchants.merchant_id[batch.merchant].astype(np.int32)),
+            self._decode(batch.merchant, batch.merchants.currency),
+            pa.array(batch.original_cents / 100.0, mask=batch.merchants.currency[batch.merchant] == "USD"),
+            pa.array(DECLINE_REASON_NAMES[batch.reason], mask=batch.reason == 0),
         ]
         self.writer.write_table(pa.Table.from_arrays(arrays, schema=self.schema))
 
@@ -137,7 +146,7 @@ def _database_batches(batch: TransactionMonth, sink: ParquetSink | None):
     columns = batch.columns()
     when = np.datetime_as_string(columns["transaction_date"], unit="s")
     columns["transaction_date"] = np.strings.replace(when, "T", " ")
-    return batch, columns, batch.monthly_summary()
+    return batch, columns, batch.monthly_summary(), batch.statements
 
 
 def larger_sqlite_page_cache(using: str):
@@ -172,7 +181,7 @@ def cardportfolio_seed(
     """
     if customers < 1 or months < 1:
         raise ValueError("customers and months must be positive")
-    columns = generate_customer_columns(seed=seed, customers=customers, as_of=as_of)
+    columns = generate_customer_columns(seed=seed, customers=customers, as_of=as_of, months=months)
     details = [""]
     sink = ParquetSink(parquet_path) if transactions and parquet_path else None
     # The CSV is written under a temporary name too and moved into place with the Parquet file after the commit.
@@ -199,12 +208,17 @@ def cardportfolio_seed(
             details += checked.result()
             progress(ProgressEvent("customers", customers, customers, "customers"))
             if transactions:
-                batches = generate_transactions(seed=seed, customers=columns, as_of=as_of, months=months)
+                merchants = generate_merchant_table(seed=seed)
+                loader.write(Merchant, merchants.columns())
+                batches = generate_transactions(
+                    seed=seed, customers=columns, as_of=as_of, months=months, merchants=merchants
+                )
                 # closing(): on failure the worker thread is joined before the Parquet file is removed below.
                 with closing(prefetched(batches, partial(_database_batches, sink=sink))) as stream:
-                    for batch, rows, summary in stream:
+                    for batch, rows, summary, statements in stream:
                         loader.write(Transaction, rows)
                         loader.write(MonthlySpend, summary)
+                        loader.write(Statement, statements)
                         total += len(batch)
                         approved += batch.approved
                         progress(ProgressEvent("transactions", batch.month, months, "months"))

@@ -98,7 +98,7 @@ def test_analytics_endpoints_on_a_seeded_portfolio(client, seeded_cardportfolio,
         observed = get_json(client, "observed-segments")
     assert observed["as_of"] == "2026-01-01" and observed["customers"] == 400
     travelers = observed["segments"][0]
-    assert travelers["segment"] == "High-Value Travelers" and travelers["recovery_rate"] > 0.95
+    assert travelers["segment"] == "High-Value Travelers" and travelers["recovery_rate"] > 0.85
     assert [cell["segment"] for cell in travelers["observed"]][0] == "High-Value Travelers"
 
 

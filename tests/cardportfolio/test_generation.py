@@ -11,6 +11,7 @@ from cardportfolio.generation import (
     CUSTOMER_COLUMNS,
     generate_customer_columns,
     generate_transactions,
+    growth_factor,
     month_bounds,
     segment_counts,
     trend_factor,
@@ -39,7 +40,7 @@ def transactions():
 
 
 def test_row_count_and_column_order(customers):
-    assert list(customers) == list(CUSTOMER_COLUMNS)
+    assert list(customers) == [*CUSTOMER_COLUMNS, "account_status", "closed_date"]
     assert {len(values) for values in customers.values()} == {2_003}
 
 
@@ -130,7 +131,11 @@ def test_account_open_dates(customers):
     age_days = (np.datetime64(AS_OF) - customers["account_open_date"]).astype(int)
     new = customers["customer_segment"] == Segment.NEW_AND_GROWING.value
     assert age_days[new].min() >= 1 and age_days[new].max() <= 365
-    assert age_days[~new].min() >= 730 and age_days[~new].max() <= 1825
+    assert age_days[~new].min() >= 365 and age_days[~new].max() <= 8 * 366
+    # Openings spread over the years, more of them recent (a growing issuer).
+    years = customers["account_open_date"][~new].astype("datetime64[Y]").astype(int) + 1970
+    per_year = np.bincount(years - years.min())
+    assert (per_year[1:-1] > 0.05 * (~new).sum()).all() and per_year[-2] > per_year[1]
 
 
 def test_month_bounds_cover_whole_months_before_the_as_of_month():
@@ -142,10 +147,17 @@ def test_month_bounds_cover_whole_months_before_the_as_of_month():
 def test_trend_factor_follows_the_spec_for_18_months():
     segments = np.array([SEGMENT_ORDER.index(Segment.DECLINING)] * 2 + [SEGMENT_ORDER.index(Segment.NEW_AND_GROWING)])
     decline = np.array([1, 2, 0])
-    assert trend_factor(segments, decline, month=12, months=18).tolist() == [1.0, 1.0, 1.6]
-    assert trend_factor(segments, decline, month=15, months=18).tolist() == pytest.approx([0.7, 1.0, 1.75])
-    assert trend_factor(segments, decline, month=16, months=18).tolist() == pytest.approx([0.6, 0.4, 1.8])
-    assert trend_factor(segments, decline, month=18, months=18).tolist() == pytest.approx([0.4, 0.4, 1.9])
+    assert trend_factor(segments, decline, month=12, months=18).tolist() == [1.0, 1.0, 1.0]
+    assert trend_factor(segments, decline, month=15, months=18).tolist() == pytest.approx([0.7, 1.0, 1.0])
+    assert trend_factor(segments, decline, month=16, months=18).tolist() == pytest.approx([0.6, 0.4, 1.0])
+    assert trend_factor(segments, decline, month=18, months=18).tolist() == pytest.approx([0.4, 0.4, 1.0])
+
+
+def test_new_and_growing_grow_with_their_own_tenure():
+    opened = np.array(["2025-01-01", "2025-06-01", "2025-12-01"], dtype="datetime64[D]")
+    factor = growth_factor(opened, np.datetime64("2025-12-01"))
+    assert factor[2] == 1.0 and factor[1] == pytest.approx(1 + 0.05 * 183 / 30.44)
+    assert factor[0] == pytest.approx(1 + 0.05 * 334 / 30.44)
 
 
 def test_transactions_cover_every_customer_with_unique_ids_in_date_order(transactions):
@@ -193,7 +205,7 @@ def test_new_and_growing_spend_rises(transactions):
     assert spend[-3:].mean() > 1.5 * spend[-9:-6].mean()
     counts = np.bincount(rows["month"][new], minlength=19)[1:]
     mean_amount = spend[counts > 0] / counts[counts > 0]
-    assert np.corrcoef(np.arange(len(mean_amount)), mean_amount)[0, 1] > 0.8
+    assert np.corrcoef(np.arange(len(mean_amount)), mean_amount)[0, 1] > 0.6
 
 
 def test_travelers_spend_at_least_three_times_budget_per_transaction(transactions):
@@ -210,7 +222,7 @@ def test_categories_follow_segments_and_approval_rate_is_about_97_percent(transa
     budget = rows["segment"] == Segment.BUDGET_CONSCIOUS.value
     assert set(rows["merchant_category"][budget]) == {"Grocery", "Gas", "Utilities"}
     assert set(rows["channel"]) == {"Online", "In-Store", "Mobile"}
-    assert np.mean(rows["status"] == "approved") == pytest.approx(0.97, abs=0.005)
+    assert np.mean(rows["status"] == "approved") == pytest.approx(0.97, abs=0.01)
 
 
 def test_transactions_are_reproducible_by_seed():
