@@ -478,3 +478,36 @@ def test_help_json_config_example_is_valid():
 
     for level in (1, 2, 3, 4):
         assert read_config_file(str(shipped_config_path(level))) == json.loads(shipped_config_path(level).read_text())
+
+
+def test_the_pipeline_refuses_raw_files_of_another_generation(tmp_path, django_db_blocker):
+    url = f"sqlite:///{tmp_path / 'churnlab.sqlite3'}"
+    mine, other = tmp_path / "raw", tmp_path / "other" / "raw"
+    with django_db_blocker.unblock():
+        call_command(
+            "seed_churnlab", "--database-url", url, "--customers", "200", "--out", str(mine), stdout=StringIO()
+        )
+        call_command(
+            "seed_churnlab", "--no-db", "--customers", "200", "--seed", "9", "--out", str(other), stdout=StringIO()
+        )
+        with pytest.raises(CommandError, match="from another seed_churnlab run"):
+            call_command("run_churn_pipeline", "--database-url", url, "--raw", str(other), "--out", str(tmp_path / "a"))
+        call_command(
+            "run_churn_pipeline",
+            "--database-url",
+            url,
+            "--raw",
+            str(mine),
+            "--out",
+            str(tmp_path / "b"),
+            stdout=StringIO(),
+        )
+
+
+def test_a_header_only_customers_csv_is_not_valid(tmp_path, django_db_blocker):
+    from cardportfolio.customer_generator import CUSTOMER_COLUMNS
+
+    path = tmp_path / "customers.csv"
+    path.write_text(",".join(CUSTOMER_COLUMNS) + "\n")
+    with pytest.raises(CommandError, match="holds no customers"):
+        call_command("validate_cardportfolio", "--file", str(path), stdout=StringIO())

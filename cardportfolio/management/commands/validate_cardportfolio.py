@@ -30,6 +30,8 @@ class Command(DomainCommand):
             except ValueError as exc:
                 raise CommandError(str(exc)) from None
             source = options["file"]
+            if frame.empty:
+                raise CommandError(f"{source} holds no customers (a header only): nothing to validate")
         else:
             using = self.target_database(options)
             frame = customers_dataframe(using=using)

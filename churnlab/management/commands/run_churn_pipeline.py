@@ -47,6 +47,10 @@ class Command(DomainCommand):
         if not options["raw"].is_dir():
             raise CommandError(f"raw folder {options['raw']} does not exist: run seed_churnlab first")
         using = None if options["no_db"] else self.target_database(options)
+        if using is not None:
+            mismatch = raw_files_mismatch(options["raw"], using)
+            if mismatch:
+                raise CommandError(mismatch)
         try:
             report = churn_pipeline_run(
                 raw_dir=options["raw"], out_dir=options["out"], using=using, horizon_days=options["horizon_days"]
@@ -60,3 +64,41 @@ class Command(DomainCommand):
                 f"loading {describe(using)} failed and was rolled back: {str(exc).splitlines()[0]}"
             ) from None
         self.write_lines(report.lines(), options)
+
+
+def raw_files_mismatch(raw_dir: Path, using: str) -> str | None:
+    """Why the raw files are not the generation loaded into `using` (another seed, size or end date), or None.
+
+    The customers file and the customers table must hold the same rows: features from another generation's usage
+    would be loaded beside this database's customers and plans.
+    """
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    from churnlab.models import Customer
+    from churnlab.parquet import table_path
+
+    path = table_path(raw_dir, "customers")
+    try:
+        table = pq.read_table(path, columns=["customer_id", "signup_date", "plan"])
+    except Exception as exc:  # pyarrow's own errors for a file that is not Parquet or lacks the columns
+        first = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+        return f"{path} is not a readable customers Parquet file: {first}"
+    rows = Customer.objects.using(using).order_by("id").values_list("id", "signup_date", "plan")
+    database = list(zip(*rows, strict=True)) or [(), (), ()]
+    if table.num_rows != len(database[0]):
+        return None  # churn_pipeline_run names the two counts
+    order = np.argsort(table.column("customer_id").to_numpy())
+    files = [table.column(column).to_numpy(zero_copy_only=False)[order] for column in ("customer_id", "signup_date")]
+    plans = np.asarray(table.column("plan").to_pylist(), dtype=object)[order]
+    same = (
+        np.array_equal(files[0], np.asarray(database[0]))
+        and np.array_equal(files[1].astype("datetime64[D]"), np.asarray(database[1], dtype="datetime64[D]"))
+        and np.array_equal(plans, np.asarray(database[2], dtype=object))
+    )
+    if not same:
+        return (
+            f"the customers in {path} differ from those in {describe(using)} (ids, signup dates or plans): the raw "
+            "files are from another seed_churnlab run; seed again or point --raw at the files of this database's run"
+        )
+    return None
