@@ -14,7 +14,7 @@ from django.contrib import admin
 from core.admin import LargeTableAdmin, LargeTablePaginator
 
 from . import selectors
-from .models import Customer, MonthlySpend, Transaction
+from .models import Customer, Merchant, MonthlySpend, Statement, Transaction
 
 COUNT_CAP = 10_000
 
@@ -90,6 +90,34 @@ class MonthlySpendAdmin(LargeTableAdmin):
     paginator = CappedCountPaginator
 
     # A summary written by the seed with the transactions: an edit here would contradict them.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Merchant)
+class MerchantAdmin(LargeTableAdmin):
+    list_display = ["merchant_id", "merchant_name", "merchant_category", "mcc", "city", "region", "country", "currency"]
+    list_filter = ["merchant_category", "country"]
+    search_fields = ["merchant_name", "city", "=mcc"]
+
+
+@admin.register(Statement)
+class StatementAdmin(LargeTableAdmin):
+    list_display = [
+        "customer", "statement_month", "previous_balance", "purchases", "payments", "new_balance", "minimum_due",
+        "utilisation", "days_past_due",
+    ]  # fmt: skip
+    list_select_related = ["customer"]
+    list_filter = ["days_past_due"]
+    search_fields = ["=customer__customer_id"]
+    raw_id_fields = ["customer"]
+    date_hierarchy = "statement_month"
+    paginator = CappedCountPaginator
+
+    # Written by the seed with the transactions (they reconcile): an edit here would break the identity.
     def has_add_permission(self, request):
         return False
 

@@ -9,7 +9,7 @@ from django.contrib import admin
 
 from core.admin import LargeTableAdmin, value_list_filter
 
-from .models import Customer, Order, OrderItem, Product, RFMScore
+from .models import Customer, Order, OrderItem, Product, ProductPrice, RFMScore
 
 SCORES = range(1, 6)
 
@@ -54,6 +54,14 @@ class ProductAdmin(LargeTableAdmin):
     list_display = ["id", "name", "category", "price", "stock"]
     list_filter = ["category"]
     search_fields = ["name"]
+
+
+@admin.register(ProductPrice)
+class ProductPriceAdmin(LargeTableAdmin):
+    list_display = ["product", "price", "valid_from", "valid_to"]
+    list_select_related = ["product"]
+    raw_id_fields = ["product"]
+    search_fields = ["product__name"]
 
 
 class OrderItemInline(admin.TabularInline):
