@@ -4,14 +4,16 @@ A fresh run of level 1, 3 or 4 (level 2 appends to a database and stays with the
 the level's weekly rental volume (`generation.base_weekly_transactions`, and the initial customers where the preset
 fixes them), so scale 1 is the level preset as shipped. For now the whole run is one shard: the engine simulates
 week after week over one shared world, so workers give no speed-up until the world splits into independent stores.
-The store's manager is known only after the staff exist (store and staff point at each other, as in Sakila): the
-store rows are held back and written with their manager after the staff. No Django imports here.
+Columns the engine knows only at the end (the store's manager, a film's final price, a copy's final status) are
+merged into their rows, which are held back and written once (see HELD). No Django imports here.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+
+import numpy as np
 
 from core.datasets import DatasetSpec, DatasetSpecError
 from simkit.tables import TableBatch
@@ -23,7 +25,8 @@ from .generation.run import fresh_run
 
 FRESH_LEVELS = (1, 3, 4)
 TABLES = (
-    "country", "city", "address", "language", "category", "actor", "staff", "store", "film", "film_category",
+    "country", "city", "address", "language", "category", "actor", "staff", "store", "film", "film_price_history",
+    "film_category",
     "film_actor", "inventory", "inventory_purchases", "film_releases", "customer", "customer_lifecycle", "rental",
     "payment", "inventory_status", "late_fees", "customer_ar", "rental_status_tracking", "seasonality_log",
 )  # fmt: skip
@@ -91,20 +94,63 @@ def generate_shard(plan: DvdrentalPlan, k: int):
         weeks=plan.weeks,
         season_override=plan.season,
     )
-    stores = None
+    held: dict[str, list[dict]] = {}  # tables whose last columns come at the end of the run (see FINALS)
     for item in items:
         if not isinstance(item, tuple):
             continue  # week summaries and the final engine
         table, columns = item
-        if table == "store":
-            stores = dict(columns)
-            continue
-        if table == "store_manager":
-            manager = dict(zip(columns["id"].tolist(), columns["manager_staff_id"].tolist(), strict=True))
-            stores["manager_staff_id"] = [manager.get(store_id) for store_id in stores["id"].tolist()]
-            yield TableBatch("store", stores)
-            continue
-        yield TableBatch(table, columns)
+        if table in HELD:
+            held.setdefault(table, []).append(dict(columns))
+        elif table in FINALS:
+            target, names, only_changed = FINALS[table]
+            rows = _concatenated(held.pop(target, []))
+            yield TableBatch(target, _patched(rows, columns, names, only_changed=only_changed))
+        else:
+            yield TableBatch(table, columns)
+    for table, parts in held.items():  # a final that never came: the rows as first generated
+        yield TableBatch(table, _concatenated(parts))
+
+
+# The engine writes some columns only when the run is over, as updates of rows written earlier (the store's manager
+# once the staff exist, a copy's status and a film's price at the end). A stream of inserts holds those tables back
+# and writes them once, complete; their children come first, which the sinks allow (foreign keys are checked at
+# the end of a load, and added after the data in a dump).
+HELD = ("store", "film", "inventory")
+FINALS = {
+    "store_manager": ("store", ("manager_staff_id",), None),
+    "film_final": ("film", ("rental_rate", "replacement_cost", "last_update"), None),
+    "inventory_final": ("inventory", ("status", "last_update"), ("status", "available")),
+}
+
+
+def _concatenated(parts: list[dict]) -> dict:
+    if not parts:
+        return {}
+    return {name: np.concatenate([np.asarray(part[name]) for part in parts]) for name in parts[0]}
+
+
+def _patched(rows: dict, final: dict, names: tuple, *, only_changed) -> dict:
+    """`rows` with `names` taken from `final` for the ids it lists (only where `final[column] != value` when
+    `only_changed` is (column, value), as the seed service updates just the copies whose status changed)."""
+    ids = np.asarray(final["id"])
+    keep = np.ones(len(ids), dtype=bool)
+    if only_changed:
+        column, value = only_changed
+        keep = np.asarray(final[column]) != value
+    order = np.argsort(rows["id"], kind="stable")
+    position = order[np.searchsorted(rows["id"][order], ids[keep])]
+    out = dict(rows)
+    for name in names:
+        values = np.asarray(final[name])[keep]
+        column = out.get(name)
+        if column is None:
+            column = np.full(len(rows["id"]), None, dtype=object)
+        else:
+            column = column.astype(np.result_type(column.dtype, values.dtype)) if column.dtype != object else column
+            column = column.copy()
+        column[position] = values
+        out[name] = column
+    return out
 
 
 DATASET = DatasetSpec(
