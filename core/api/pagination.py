@@ -20,6 +20,8 @@ class StrictCursorPagination(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    # Recognised only to be refused with a message naming the cursor (core.security lets declared names through).
+    page_query_param = "page"
 
     def paginate_queryset(self, queryset, request, view=None):
         if "page" in request.query_params:
