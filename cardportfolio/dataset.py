@@ -15,7 +15,7 @@ from core.datasets import DatasetSpec, DatasetSpecError
 from simkit.tables import TableBatch
 
 from .constants import DEFAULT_AS_OF, DEFAULT_CUSTOMERS, DEFAULT_MONTHS
-from .generation import generate_customer_columns, generate_transactions
+from .generation import generate_customer_columns, generate_merchant_table, generate_transactions
 
 
 @dataclass(frozen=True)
@@ -46,18 +46,26 @@ def plan(*, seed: int, scale: float = 1.0, options: dict | None = None) -> Cardp
 
 
 def generate_shard(plan: CardportfolioPlan, k: int):
-    """The one shard: the customers, then each month's transactions and its per-customer summary."""
-    customers = generate_customer_columns(seed=plan.seed, customers=plan.customers, as_of=plan.as_of)
+    """The one shard: the customers and merchants, then each month's transactions, summary and statements."""
+    customers = generate_customer_columns(
+        seed=plan.seed, customers=plan.customers, as_of=plan.as_of, months=plan.months
+    )
     yield TableBatch("customers", customers)
-    for month in generate_transactions(seed=plan.seed, customers=customers, as_of=plan.as_of, months=plan.months):
+    merchants = generate_merchant_table(seed=plan.seed)
+    yield TableBatch("merchants", merchants.columns())
+    months = generate_transactions(
+        seed=plan.seed, customers=customers, as_of=plan.as_of, months=plan.months, merchants=merchants
+    )
+    for month in months:
         yield TableBatch("transactions", month.columns())
         yield TableBatch("customer_monthly_spend", month.monthly_summary())
+        yield TableBatch("statements", month.statements)
 
 
 DATASET = DatasetSpec(
     domain="cardportfolio",
     seed_command="seed_cardportfolio",
-    tables=("customers", "transactions", "customer_monthly_spend"),
+    tables=("customers", "merchants", "transactions", "customer_monthly_spend", "statements"),
     scale_help="scale 1 = 50,000 cardholders over 18 months (about 14 million transactions); rows grow linearly",
     tiny_scale=0.002,
     plan=plan,
