@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,8 +26,12 @@ RESPONSE_KEY = "synthbiz:analytics:{domain}:{version}:{digest}"
 
 
 def response_cache_key(domain: str, request) -> str:
-    # The absolute URI: pagination links in the data name the host and scheme the request used.
-    digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32]
+    # The absolute URI: pagination links in the data name the host and scheme the request used. Its query is taken
+    # in sorted order, so reordering parameters cannot make a new cold entry (unknown parameters are already a 400:
+    # core.security.StrictQueryParametersMiddleware).
+    query = urlencode(sorted((key, value) for key in request.GET for value in request.GET.getlist(key)))
+    uri = request.build_absolute_uri(request.path) + (f"?{query}" if query else "")
+    digest = hashlib.sha256(uri.encode()).hexdigest()[:32]
     return RESPONSE_KEY.format(domain=domain, version=dataset_version(domain), digest=digest)
 
 

@@ -252,3 +252,13 @@ def test_api_require_auth_covers_downloads_workbench_and_pages():
     )
     codes = json.loads(result.stdout.strip().splitlines()[-1])
     assert codes[:4] == [302, 302, 302, 302] and codes[4] == 401 and codes[5] != 401, (codes, result.stderr)
+
+
+def test_reordered_query_parameters_share_one_cache_entry(rf):
+    from core.api.cache import response_cache_key
+
+    first = rf.get("/api/minicrm/orders/?page=2&page_size=10")
+    second = rf.get("/api/minicrm/orders/?page_size=10&page=2")
+    other = rf.get("/api/minicrm/orders/?page_size=10&page=3")
+    assert response_cache_key("minicrm", first) == response_cache_key("minicrm", second)
+    assert response_cache_key("minicrm", first) != response_cache_key("minicrm", other)
