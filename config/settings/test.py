@@ -5,6 +5,10 @@ and PostgreSQL by exporting e.g. `MINICRM_DATABASE_URL=mysql://root@127.0.0.1:33
 creates `test_minicrm` there. SQLite test databases are in memory.
 """
 
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import DATABASES, env
 
@@ -24,3 +28,6 @@ for _alias, _config in DATABASES.items():
         _config["TEST"] = {"NAME": None}
     elif _suffix:
         _config["TEST"] = {"NAME": f"test_{_config['NAME']}_{_suffix}"}
+
+# Download copies of a test run go to a folder of its own, never into the developer's data/cache/downloads/.
+DOWNLOAD_CACHE_DIR = Path(tempfile.gettempdir()) / f"synthbiz-test-downloads-{os.getpid()}"
