@@ -15,7 +15,16 @@ from django.db.models import Max, Min
 
 from core.admin import LargeTableAdmin, value_list_filter
 
-from .models import Billing, ChurnFeature, ChurnTruth, Customer, DataQualityCheck, SupportTicket, UsageDaily
+from .models import (
+    Billing,
+    ChurnFeature,
+    ChurnTraining,
+    ChurnTruth,
+    Customer,
+    DataQualityCheck,
+    SupportTicket,
+    UsageDaily,
+)
 
 
 def month_list_filter(field_name: str, *, title: str = "month") -> type[admin.SimpleListFilter]:
@@ -140,6 +149,17 @@ class ChurnFeatureAdmin(CustomerNumberSearch, ReadOnlyAdmin):
         value_list_filter("churn_label", (0, 1), title="churn label"),
         month_list_filter("signup_cohort", title="signup cohort"),
     ]
+    raw_id_fields = ["customer"]
+
+
+@admin.register(ChurnTraining)
+class ChurnTrainingAdmin(CustomerNumberSearch, ReadOnlyAdmin):
+    list_display = [
+        "customer", "plan", "region", "tenure_days", "too_new", "active_days_30d", "recency_days",
+        "failed_payments_90d", "technical_tickets_90d", "churned_next",
+    ]  # fmt: skip
+    list_select_related = ["customer"]
+    list_filter = ["plan", "region", "too_new", value_list_filter("churned_next", (0, 1), title="churned next")]
     raw_id_fields = ["customer"]
 
 

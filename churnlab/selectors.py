@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db.models import Count, F, Max, Q, QuerySet
 
-from .models import ChurnFeature, ChurnTruth, Customer, DataQualityCheck
+from .models import ChurnFeature, ChurnTraining, ChurnTruth, Customer, DataQualityCheck
 
 CHURNED = Q(churn_label=1)
 RETAINED = Q(churn_label=0)
@@ -93,6 +93,28 @@ def retention_cohorts(*, using: str | None = None, plan: str | None = None) -> l
             retained.append(round(active / size, 4))
         out.append({"plan": plan_name, "cohort": cohort, "customers": size, "retention": retained})
     return out
+
+
+def forward_summary(*, using: str | None = None) -> dict:
+    """The forward target: cutoff, horizon, customers at the cutoff, how many are too new, and the share of the
+    others who churned in the horizon, overall and by plan (two GROUP BY queries)."""
+    rows = ChurnTraining.objects.using(using)
+    trained = Q(too_new=False)
+    counts = {
+        "customers": Count("customer_id"),
+        "new_count": Count("customer_id", filter=Q(too_new=True)),  # not "too_new": that is the column's name
+        "trained": Count("customer_id", filter=trained),
+        "churned": Count("customer_id", filter=trained & Q(churned_next=1)),
+    }
+    overall = rows.aggregate(**counts, cutoff=Max("cutoff_date"), horizon=Max("horizon_days"))
+    overall["cutoff_date"], overall["horizon_days"] = overall.pop("cutoff"), overall.pop("horizon")
+    by_plan = rows.values("plan").annotate(**counts).order_by("plan")
+
+    def rate(row):
+        row = {**row, "too_new": row.pop("new_count")}
+        return {**row, "churn_rate": row["churned"] / row["trained"] if row["trained"] else None}
+
+    return {**rate(overall), "by_plan": [rate(row) for row in by_plan]}
 
 
 def data_quality_checks(*, using: str | None = None) -> QuerySet:

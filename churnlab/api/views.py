@@ -84,6 +84,34 @@ class ChurnSummaryApi(APIView):
         return Response(self.OutputSerializer(selectors.churn_summary()).data)
 
 
+class ForwardSummaryApi(APIView):
+    class PlanSerializer(serializers.Serializer):
+        plan = serializers.ChoiceField(choices=PLAN_CHOICES)
+        customers = serializers.IntegerField(help_text="Customers still there on the cutoff date.")
+        too_new = serializers.IntegerField(help_text="Of those, signed up fewer than 30 days before it.")
+        trained = serializers.IntegerField(help_text="The others: the rows a model trains on.")
+        churned = serializers.IntegerField(help_text="Of the trained rows, churned within the horizon (the truth).")
+        churn_rate = serializers.FloatField(allow_null=True, help_text="churned / trained.")
+
+    class OutputSerializer(PlanSerializer):
+        plan = None
+        cutoff_date = serializers.DateField(allow_null=True, help_text="First day of the label window.")
+        horizon_days = serializers.IntegerField(allow_null=True, help_text="Length of the label window in days.")
+        by_plan = serializers.ListField(help_text="The same counts per plan.")
+
+    @extend_schema(
+        tags=TAGS,
+        summary="The forward churn target: churn in the days after a cutoff, overall and by plan",
+        responses=OutputSerializer,
+    )
+    @cached_analytics
+    def get(self, request):
+        summary = selectors.forward_summary()
+        data = self.OutputSerializer(summary).data
+        data["by_plan"] = self.PlanSerializer(summary["by_plan"], many=True).data
+        return Response(data)
+
+
 class RetentionApi(APIView):
     class FilterSerializer(serializers.Serializer):
         plan = serializers.ChoiceField(choices=PLAN_CHOICES, required=False, help_text="Only this plan.")

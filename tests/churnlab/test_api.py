@@ -11,7 +11,10 @@ from .conftest import CHURNLAB_DATABASES, END
 from .factories import ChurnFeatureFactory, CustomerFactory, DataQualityCheckFactory
 
 pytestmark = pytest.mark.django_db(databases=CHURNLAB_DATABASES)
-PATHS = ["/api/churnlab/features/", "/api/churnlab/summary/", "/api/churnlab/retention/", "/api/churnlab/data-quality/"]
+PATHS = [
+    "/api/churnlab/features/", "/api/churnlab/summary/", "/api/churnlab/forward/", "/api/churnlab/retention/",
+    "/api/churnlab/data-quality/",
+]  # fmt: skip
 
 
 def get_json(client, name, expect=200, **params):
@@ -139,6 +142,15 @@ def test_endpoints_on_real_pipeline_output(client, tmp_path):
         assert row["retention"] == sorted(row["retention"], reverse=True)  # retention never rises
     assert len(get_json(client, "data-quality")["results"]) == 8
     assert get_json(client, "feature-list", page_size=500)["count"] == 800
+    forward = get_json(client, "forward")
+    assert forward["horizon_days"] == 60 and 0 < forward["customers"] < 800
+    assert forward["trained"] + forward["too_new"] == forward["customers"]
+    assert sum(row["churned"] for row in forward["by_plan"]) == forward["churned"] > 0
+
+
+def test_forward_summary_of_an_empty_table(client):
+    forward = get_json(client, "forward")
+    assert forward["customers"] == 0 and forward["churn_rate"] is None and forward["by_plan"] == []
 
 
 @pytest.mark.parametrize("rows", [3, 12])
