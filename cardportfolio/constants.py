@@ -127,8 +127,7 @@ PROFILES: dict[Segment, SegmentProfile] = {
     Segment.NEW_AND_GROWING: SegmentProfile((22, 45), (5, 15), (13, 25), (20.0, 100.0), EVERYDAY_CATEGORIES),
 }  # fmt: skip
 
-# Account opening: 2-5 years before the as-of date; New & Growing within the last 12 months.
-ESTABLISHED_OPEN_DAYS = (2 * 365, 5 * 365)
+# Account opening of New & Growing: within the last 12 months (established ones: ESTABLISHED_OPEN_YEARS below).
 NEW_OPEN_DAYS = (1, 365)
 
 # Spend patterns, by month number m = 1..months of the window (the earlier tool: 18 months, decline from month 12,
@@ -137,7 +136,6 @@ GRADUAL_DECLINE_START_BEFORE_END = 6  # factor max(0.4, 1 - 0.1 (m - (months - 6
 GRADUAL_DECLINE_PER_MONTH = 0.10
 DECLINE_FLOOR = 0.40
 SUDDEN_DROP_MONTHS_BEFORE_END = 2  # factor 0.4 from month months - 2 on (month 16 of 18)
-GROWTH_PER_MONTH = 0.05  # New & Growing: factor 1 + 0.05 m
 
 APPROVAL_RATE = 0.97
 CHANNEL_SHARES = {Channel.IN_STORE: 0.45, Channel.ONLINE: 0.35, Channel.MOBILE: 0.20}
