@@ -3,7 +3,8 @@ from django.core.management.base import CommandError
 
 from churnlab.constants import DEFAULT_CUSTOMERS, DEFAULT_END_DATE
 from churnlab.services import churnlab_seed
-from core.management.base import SeedCommand
+from core.locks import LockHeld, folder_lock
+from core.management.base import INTERRUPTED, SeedCommand
 from core.options import Date, Integer, OptionError, OutputFolder, window_start, with_range
 
 # 100,000 customers are ~4 million usage rows: 2,000,000 customers are ~80 million, about half an hour.
@@ -51,11 +52,20 @@ class Command(SeedCommand):
         if not options["no_db"]:
             super().handle(*args, **options)
             return
-        with self.progress(options) as progress:
-            try:
-                report = self.seed(using=None, options=options, progress=progress)
-            except KeyboardInterrupt:
-                raise CommandError("interrupted: no Parquet file was replaced") from None
+        # Files only: the folder is the dataset, so its lock file keeps a second run out (core.locks).
+        try:
+            lock = folder_lock(options["out"], command="seed_churnlab")
+            lock.__enter__()
+        except LockHeld as exc:
+            raise CommandError(str(exc)) from None
+        try:
+            with self.progress(options) as progress:
+                try:
+                    report = self.seed(using=None, options=options, progress=progress)
+                except KeyboardInterrupt:
+                    raise CommandError("interrupted: no Parquet file was replaced", returncode=INTERRUPTED) from None
+        finally:
+            lock.__exit__(None, None, None)
         self.write_lines(report.lines(), options)
 
     def seed(self, *, using, options, progress):
