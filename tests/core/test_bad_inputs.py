@@ -288,7 +288,7 @@ def file_cases(scratch: Path) -> list[Case]:
                 cases += [Case(command, [*base_args(command, scratch), f"{option}={value}"], f"{option} {value!r}")
                           for value in values]  # fmt: skip
 
-    evaluate = base_args("evaluate_churn", scratch)
+    evaluate = [*base_args("evaluate_churn", scratch), "--target", "recency"]
     not_parquet = write(files / "features.parquet", "customer_id,churn_label\n1,0\n")
     cases.append(Case("evaluate_churn", [*evaluate, "--features", not_parquet], "--features not Parquet", "Parquet"))
     cases.append(Case("evaluate_churn", [*evaluate, "--features", str(files)], "--features a folder", "folder"))
@@ -297,6 +297,10 @@ def file_cases(scratch: Path) -> list[Case]:
 
     pd.DataFrame({"customer_id": [1, 2], "score": [0.1, 0.2]}).to_parquet(wrong)
     cases.append(Case("evaluate_churn", [*evaluate, "--features", str(wrong)], "--features without churn_label"))
+    forward = [*base_args("evaluate_churn", scratch), "--target", "forward"]
+    cases.append(Case("evaluate_churn", [*forward, "--training", not_parquet], "--training not Parquet"))
+    cases.append(Case("evaluate_churn", [*forward, "--training", str(files)], "--training a folder", "folder"))
+    cases.append(Case("evaluate_churn", [*forward, "--training", str(wrong)], "--training without its columns"))
 
     raw = scratch / "corrupt-raw"
     for name in ("customers", "usage_daily", "billing", "support_tickets"):
