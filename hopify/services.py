@@ -49,6 +49,7 @@ def hopify_seed(
     seed: int = 42,
     scale: float = DEFAULT_SCALE,
     end_date: dt.date = DEFAULT_END_DATE,
+    start_date: dt.date | None = None,
     benchmarks: str | Path = DEFAULT_BENCHMARKS,
     reset: bool = False,
     batch_size: int = DEFAULT_BATCH_SIZE,
@@ -62,12 +63,12 @@ def hopify_seed(
     if not 0 < scale <= MAX_SCALE:
         raise ValueError(f"scale must be greater than 0 and at most {MAX_SCALE:g}, got {scale}")
     targets = read_benchmarks(benchmarks)
-    customers = planned_customers(seed=seed, scale=scale, end_date=end_date)
+    customers = planned_customers(seed=seed, scale=scale, end_date=end_date, start_date=start_date)
     with bulk_load(using=using, batch_size=batch_size) as loader:
         if reset:
             loader.wipe("hopify")
         progress(ProgressEvent("customers", 0, customers, "customers"))
-        for batch in generate_hopify(seed=seed, scale=scale, end_date=end_date):
+        for batch in generate_hopify(seed=seed, scale=scale, end_date=end_date, start_date=start_date):
             loader.write(MODEL_BY_TABLE[batch.table], batch.columns)
             if batch.table == SHARD_TABLES[-1]:  # a shard of customers is written with all its history
                 progress(ProgressEvent("customers", batch.customers_done, customers, "customers"))

@@ -1,5 +1,6 @@
 """seed_hopify and load_benchmarks as users run them: guards, one-line errors, untouched databases, determinism."""
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -172,3 +173,35 @@ def test_progress_lines_count_customers_once_per_shard(scratch_database):
     total = planned_customers(seed=42, scale=0.005, end_date=DEFAULT_END_DATE)
     progress = [line for line in out.getvalue().splitlines() if line.startswith("customers:")]
     assert progress == [f"customers: 0/{total:,} customers", f"customers: {total:,}/{total:,} customers"]
+
+
+def test_a_later_end_date_from_the_same_start_keeps_the_earlier_rows(scratch_database):
+    short_url, short = scratch_database("hopify")
+    long_url, long = scratch_database("hopify")
+    common = ["--scale", TINY, "--seed", "9", "--start-date", "2022-07-01"]
+    call_command("seed_hopify", "--database-url", short_url, *common, "--end-date", "2025-06-30", stdout=StringIO())
+    call_command("seed_hopify", "--database-url", long_url, *common, "--end-date", "2025-12-31", stdout=StringIO())
+
+    def before(alias, model, field, *columns):
+        cutoff = dt.date(2025, 7, 1)
+        if field.endswith("_at") or field in ("payment_date", "order_date"):  # datetimes: an aware midnight
+            cutoff = dt.datetime(2025, 7, 1, tzinfo=dt.UTC)
+        rows = model.objects.using(alias).filter(**{f"{field}__lt": cutoff}).order_by(*columns)
+        return list(rows.values_list(*columns))
+
+    assert Customer.objects.using(long).count() > Customer.objects.using(short).count()
+    columns = ("id", "name", "email", "signup_date", "customer_segment", "acquisition_source")
+    assert before(short, Customer, "signup_date", *columns) == before(long, Customer, "signup_date", *columns)
+    columns = ("customer_id", "payment_date", "payment_amount", "payment_method", "success")
+    assert before(short, Payment, "payment_date", *columns) == before(long, Payment, "payment_date", *columns)
+    columns = ("customer_id", "order_date", "total_amount", "discount_amount", "order_type")
+    assert before(short, Order, "order_date", *columns) == before(long, Order, "order_date", *columns)
+    columns = ("customer_id", "start_date", "end_date", "plan_type", "seats", "subscription_price", "change_type")
+    assert before(short, Subscription, "end_date", *columns) == before(long, Subscription, "end_date", *columns)
+
+
+def test_a_start_after_the_end_is_one_line_error():
+    result = run_manage("seed_hopify", "--start-date", "2025-01-01", "--end-date", "2024-06-30", "--no-input")
+    assert result.returncode != 0
+    message = "CommandError: --start-date 2025-01-01 is after --end-date 2024-06-30"
+    assert result.stderr.strip().splitlines() == [message]

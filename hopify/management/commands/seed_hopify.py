@@ -44,6 +44,13 @@ class Command(SeedCommand):
             f"clock, so a seed reproduces exactly. Allowed: {end_date_value.help_range()}.",
         )
         parser.add_argument(
+            "--start-date",
+            type=end_date_value,
+            default=None,
+            help="First day of the window (its month is the first month); default: 36 months before the end. With "
+            "the same start, a later --end-date keeps every row dated before the earlier end date.",
+        )
+        parser.add_argument(
             "--benchmarks",
             metavar="FILE",
             type=BENCHMARKS_FILE,
@@ -52,6 +59,9 @@ class Command(SeedCommand):
         )
 
     def handle(self, *args, **options):
+        start = options.get("start_date")
+        if start is not None and start > options["end_date"]:
+            raise CommandError(f"--start-date {start} is after --end-date {options['end_date']}")
         # Validate the benchmark file before the database is even opened: a bad file changes nothing.
         try:
             read_benchmarks(options["benchmarks"])
@@ -65,6 +75,7 @@ class Command(SeedCommand):
             seed=options["seed"],
             scale=options["scale"],
             end_date=options["end_date"],
+            start_date=options.get("start_date"),
             benchmarks=options["benchmarks"],
             reset=options["reset"],
             batch_size=options["batch_size"],
