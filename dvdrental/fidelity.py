@@ -96,6 +96,14 @@ def dvdrental_checks(*, using: str, config: dict) -> list[ParameterCheck]:
         checks.append(
             ParameterCheck("spike day probability", gen["spike_day_probability"], float(spikes.mean() / 7), 0.15)
         )
+    releases = gen["film_releases"]
+    if releases["enabled"] and len(logs) >= 52:
+        quarters = {(np.datetime64(r[1], "D").astype("datetime64[M]").astype(int)) // 3 for r in logs}
+        released = _fetch(using, "SELECT COUNT(*) FROM film_releases")[0][0]
+        n = max(len(quarters) - 1, 1)  # the first quarter opens with the catalogue
+        mean = releases["films_per_quarter"]
+        tolerance = round(max(0.1, 3 * np.sqrt(mean / n) / mean), 3)
+        checks.append(ParameterCheck("films released per quarter", mean, released / n, tolerance))
     checks += _customer_checks(using, gen, last_week)
     checks += _return_checks(using, gen, features, first_day, last_week)
     if features["enable_late_fees"]:

@@ -712,7 +712,13 @@ class Engine:
         quarter = _quarter(week_start)
         if quarter == _quarter(week_start - 7):
             return
-        count = releases["films_per_quarter"]
+        # The number of titles varies by quarter and follows the business: busier phases bring more releases.
+        mean = releases["films_per_quarter"]
+        if self.lifecycle:
+            mean *= float(self.index_curve[week - 1] / self.index_curve.mean())
+        count = int(self.streams.generator("release_count", week).poisson(mean))
+        if count == 0:
+            return
         strategy = self.config["inventory_purchasing"]["strategy"]
         weights = np.ones(len(self.templates))
         if strategy == "seasonal":
@@ -791,7 +797,7 @@ class Engine:
         chosen = on_shelf[np.argsort(weight, kind="stable")[:count]]  # the least wanted titles go first
         if not len(chosen):
             return
-        ts = (week_start - 1) * SECONDS_PER_DAY + 20 * 3600
+        ts = week_start * SECONDS_PER_DAY + 9 * 3600  # before opening: after any return of the day before
         copies.free_at[chosen] = NEVER
         state.sold_copy = np.r_[state.sold_copy, chosen]
         state.sold_ts = np.r_[state.sold_ts, np.full(len(chosen), ts)]
@@ -806,7 +812,7 @@ class Engine:
                 "rental_id": np.full(n, None, dtype=object),
                 "staff_id": store_staff(
                     state, copies.store[chosen], hashed_uniform(state.seed, "sell_off", copies.inventory_id[chosen]),
-                    day=np.full(n, week_start - 1),
+                    day=np.full(n, week_start),
                 ),
                 "notes": np.full(n, "sold off: no longer rents"),
             },

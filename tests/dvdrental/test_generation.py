@@ -123,4 +123,4 @@ def test_level_totals_are_within_ten_percent(level, expected):
     assert abs(counts["rental"] / expected - 1) < 0.10
     assert counts["seasonality_log"] == (260 if level == 3 else 520)
     if level == 3:
-        assert 500 <= len(engine.state.films) <= 520  # 300 growing past 500 by quarterly releases
+        assert 450 <= len(engine.state.films) <= 550  # 300 growing by ~10 releases a quarter (Poisson)

@@ -200,7 +200,9 @@ def test_releases_add_films_in_their_genre(small_level4):
     per_quarter = defaultdict(int)
     for r in releases:
         per_quarter[r[3]] += 1
-    assert set(per_quarter.values()) == {5}
+    counts = np.array(list(per_quarter.values()))
+    # releases vary by quarter around films_per_quarter (5 here), more in busier phases
+    assert len(set(counts)) > 2 and abs(counts.mean() - 5) < 3 * np.sqrt(5 / len(counts)) + 0.5
     purchases = fetch(A, "SELECT reason, SUM(quantity) FROM inventory_purchases GROUP BY reason")
     assert {reason for reason, _ in purchases} == {"initial", "release", "restock", "replacement"}
 
