@@ -262,3 +262,9 @@ def test_reordered_query_parameters_share_one_cache_entry(rf):
     other = rf.get("/api/minicrm/orders/?page_size=10&page=3")
     assert response_cache_key("minicrm", first) == response_cache_key("minicrm", second)
     assert response_cache_key("minicrm", first) != response_cache_key("minicrm", other)
+
+
+@pytest.mark.parametrize("query", ["page_size=0", "page_size=501", "page_size=x", "page_size=5&page_size=6"])
+def test_a_page_size_outside_the_schema_is_a_400(client, query):
+    response = client.get(f"/api/minicrm/orders/?{query}")
+    assert response.status_code == 400 and "page_size" in response.json(), response.content
