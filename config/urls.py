@@ -40,3 +40,5 @@ urlpatterns = [
     # The earlier CRM's health check, kept for its users' monitors.
     path("health/", minicrm_views.HealthApi.as_view(), name="health"),
 ]
+# A path under /api/ that no route matches answers JSON, as the schema documents (core.api.errors.not_found).
+handler404 = "core.api.errors.not_found"

@@ -47,3 +47,15 @@ class SecretsExceptionReporterFilter(SafeExceptionReporterFilter):
                 value = mask_url_passwords(value)
             variables.append((name, value))
         return variables
+
+
+def not_found(request, exception=None):
+    """`handler404`: under /api/ a JSON 404 as the schema documents (a path no route matches, such as a negative
+    id, used to get Django's HTML page); elsewhere Django's page."""
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse({"detail": "Not found."}, status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)

@@ -268,3 +268,15 @@ def test_reordered_query_parameters_share_one_cache_entry(rf):
 def test_a_page_size_outside_the_schema_is_a_400(client, query):
     response = client.get(f"/api/minicrm/orders/?{query}")
     assert response.status_code == 400 and "page_size" in response.json(), response.content
+
+
+def test_unmatched_api_paths_answer_json_404(client):
+    response = client.get("/api/minicrm/customers/-1/")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+    assert "text/html" in client.get("/no-such-page/")["Content-Type"]
+
+
+def test_trace_is_405_naming_the_allowed_methods(client):
+    response = client.generic("TRACE", reverse("minicrm:rfm-statistics"))
+    assert response.status_code == 405 and "GET" in response["Allow"]
