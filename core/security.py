@@ -91,14 +91,14 @@ class StrictQueryParametersMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         actions = getattr(view_func, "actions", None) or {}
-        if request.method in ("TRACE", "CONNECT") and _view_class(view_func) is not None:
+        view_class = _view_class(view_func)
+        method = request.method.lower()
+        if view_class is not None and (method in ("trace", "connect") or method not in view_class.http_method_names):
             # A 405 naming the allowed methods (DRF would check the CSRF token first and answer 403).
-            view_class = _view_class(view_func)
             names = actions or [name for name in view_class.http_method_names if hasattr(view_class, name)]
-            allowed = sorted({name.upper() for name in names if name not in ("trace", "connect")})
-            return JsonResponse(
-                {"detail": f'Method "{request.method}" not allowed.'}, status=405, headers={"Allow": ", ".join(allowed)}
-            )
+            allowed = ", ".join(sorted({name.upper() for name in names if name not in ("trace", "connect")}))
+            detail = {"detail": f'Method "{request.method}" not allowed.'}
+            return JsonResponse(detail, status=405, headers={"Allow": allowed})
         if request.method not in ("GET", "HEAD") or not request.GET:
             return None
         action = actions.get(request.method.lower())

@@ -280,3 +280,8 @@ def test_unmatched_api_paths_answer_json_404(client):
 def test_trace_is_405_naming_the_allowed_methods(client):
     response = client.generic("TRACE", reverse("minicrm:rfm-statistics"))
     assert response.status_code == 405 and "GET" in response["Allow"]
+
+
+def test_a_method_django_does_not_route_is_405(client):
+    response = client.generic("QUERY", reverse("minicrm:rfm-statistics"))
+    assert response.status_code == 405 and "GET" in response["Allow"] and "QUERY" not in response["Allow"]
