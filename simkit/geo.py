@@ -208,8 +208,11 @@ def distance_km(lat1, lon1, lat2, lon2) -> np.ndarray:
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
+@functools.lru_cache(maxsize=256)
 def metro_area(city: City, radius_km: float = 40.0, *, same_region: bool = True) -> Places:
-    """The cities within `radius_km` of `city` in its country (and region, by default); the city itself first."""
+    """The cities within `radius_km` of `city` in its country (and region, by default); the city itself first.
+
+    Cached per (city, radius): treat the returned arrays as read-only."""
     places = cities(country=city.country, region=city.region if same_region else None)
     near = distance_km(city.latitude, city.longitude, places.latitude, places.longitude) <= radius_km
     index = np.flatnonzero(near & (places.geonameid != city.geonameid))

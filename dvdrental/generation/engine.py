@@ -304,6 +304,7 @@ class Engine:
         self.spike_mean = 1 + p * (m - 1)
         self.uniforms = HashedUniforms(state.seed)
         self.calendar_effect = special_days(state.first_day, self.end_day + 7, stores=state.stores)
+        self.pending_fees: list[tuple] = []
         self.ledger: list[dict[str, np.ndarray]] = []  # compact per-rental facts for the closing tables
         self._ensure_lost_demand()
 
@@ -414,6 +415,7 @@ class Engine:
                 "reactivated_customers": np.array([reactivated]),
             },
         )
+        self._block_for_fees()
         yield WeekSummary(week_number=week, rentals=actual)
 
     def _film_weights(self, day: int) -> np.ndarray:
@@ -549,7 +551,12 @@ class Engine:
         state.write_off_copy = np.r_[state.write_off_copy, copy[doomed]]
         state.write_off_ts = np.r_[state.write_off_ts, plan.write_off_ts[doomed]]
         if self.features["enable_late_fees"]:
-            self._block_for_fees(rental_id, customer, day, state.films.rental_duration[copies.film[copy]], plan)
+            # Fees are charged at the return, at least four days on (and block later still): planned once a week.
+            late = (plan.return_ts >= (day + duration + 1) * SECONDS_PER_DAY) | plan.lost
+            self.pending_fees.append(
+                (rental_id[late], customer[late], np.full(int(late.sum()), day), duration[late],
+                 plan.return_ts[late], plan.lost[late])
+            )  # fmt: skip
         copy_store = copies.store[copy]
         staff = store_staff(state, copy_store, rng.random(count), day=np.full(count, day))
         return {
@@ -595,8 +602,15 @@ class Engine:
         late = overdue > config["overdue_threshold_days"]
         return late, fee_day, np.minimum(np.maximum(overdue, 0), config["max_days_charged"])
 
-    def _block_for_fees(self, rental_id, customer, day, duration, plan) -> None:
-        late, fee_day, days = self.fee_facts(np.full(len(rental_id), day), duration, plan.return_ts, plan.lost)
+    def _block_for_fees(self) -> None:
+        """Block windows of the week's late rentals (none can start within the week: see `plan_fees`)."""
+        if not self.pending_fees:
+            return
+        rental_id, customer, day, duration, return_ts, lost = (
+            np.concatenate(c) for c in zip(*self.pending_fees, strict=True)
+        )
+        self.pending_fees = []
+        late, fee_day, days = self.fee_facts(day, duration, return_ts, lost)
         if not late.any():
             return
         churn, back = self.customer_days(customer[late])
