@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from django.conf import settings
 from django.db import connections
@@ -108,3 +110,31 @@ def seeded_domains(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock():
         for domain in seeded.done:
             wipe(domain, domain)
+
+
+@pytest.fixture
+def teaching_scratch(scratch_database):
+    """`teaching_scratch(domain, kind)` -> alias of a fresh scratch database, dropped and then forgotten.
+
+    Forgotten too: a later transactional test with `databases="__all__"` (the browser tests) would otherwise try to
+    flush the dropped database through the alias left behind.
+    """
+    from django.conf import settings as django_settings
+
+    from core.databases import drop_database
+
+    made = []
+
+    def make(domain: str, kind: str | None = None) -> str:
+        _, alias = scratch_database(domain, kind)
+        made.append(alias)
+        return alias
+
+    yield make
+    for alias in made:
+        with contextlib.suppress(Exception):  # best effort, as scratch_database itself
+            drop_database(alias)
+        with contextlib.suppress(Exception):
+            del connections[alias]
+        connections.settings.pop(alias, None)
+        django_settings.DATABASES.pop(alias, None)

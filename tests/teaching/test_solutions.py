@@ -54,27 +54,31 @@ def _assert_same_results(domain: str, alias: str, other: str) -> None:
     )
 
 
+# django_db although these tests read committed data only: pytest-django runs database tests before the others,
+# and the transactional browser tests (which empty every database afterwards) between the two groups.
+@pytest.mark.django_db(databases=TEACHING_DATABASES)
 @pytest.mark.parametrize("domain", exercise_domains())
-def test_same_results_as_sqlite(seeded_domains, scratch_database, domain):
+def test_same_results_as_sqlite(seeded_domains, teaching_scratch, domain):
     """In the MariaDB and PostgreSQL runs of the suite: the configured database against SQLite, same seed."""
     kind = configured_kind(domain)
     if kind == "sqlite":
         pytest.skip("runs when the domain database is on MariaDB or PostgreSQL (the suite's backend runs)")
     seeded_domains(domain)
-    _, alias = scratch_database(domain, "sqlite")
+    alias = teaching_scratch(domain, "sqlite")
     ensure_migrated(alias, domain)
     SEEDERS[domain](alias, seeded_domains.tmp_path)
     _assert_same_results(domain, domain, alias)
 
 
 @pytest.mark.slow
+@pytest.mark.django_db(databases=TEACHING_DATABASES)
 @pytest.mark.parametrize("kind", ["mysql", "postgresql"])
-def test_dvdrental_same_results_on_servers(seeded_domains, scratch_database, kind):
+def test_dvdrental_same_results_on_servers(seeded_domains, teaching_scratch, kind):
     """In the SQLite run: the dvdrental key on a scratch MariaDB/PostgreSQL database (skipped without a server)."""
     if configured_kind("dvdrental") != "sqlite":
         pytest.skip("the backend run compares with SQLite instead")
     seeded_domains("dvdrental")
-    _, alias = scratch_database("dvdrental", kind)
+    alias = teaching_scratch("dvdrental", kind)
     ensure_migrated(alias, "dvdrental")
     SEEDERS["dvdrental"](alias, seeded_domains.tmp_path)
     _assert_same_results("dvdrental", "dvdrental", alias)

@@ -14,10 +14,12 @@ from core.teaching.answers import dialect_of
 from core.teaching.exercises import exercise_by_id
 from core.validation import table_digest
 from dvdrental.models import Customer, Film, Payment, Rental
+from tests.teaching.conftest import TEACHING_DATABASES
 from tests.web.conftest import _live_server_runs_one_request_at_a_time  # noqa: F401 (fixture)
 from tests.web.test_browser import PageVisit, browser  # noqa: F401 (fixture)
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(databases="__all__", transaction=True)]
+# The named databases, not "__all__": scratch databases of the cross-backend tests are gone by now.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(databases=TEACHING_DATABASES, transaction=True)]
 MODELS = (Film, Rental, Payment, Customer)
 
 
