@@ -261,7 +261,7 @@ FOREIGN_COUNTRIES: tuple[tuple[str, str, float, float], ...] = (
 FOREIGN_MERCHANT_SHARE = 0.12  # of the merchant dimension, in travel-related categories
 # Declines (about 3% in all): a base rate, fraud suspicion (abroad, unusually large, at night, online) and
 # insufficient credit (the balance near the limit).
-DECLINE_BASE = 0.008
+DECLINE_BASE = 0.017
 DECLINE_FRAUD_ABROAD = 0.06
 DECLINE_FRAUD_LARGE = 0.03
 DECLINE_FRAUD_NIGHT = 0.02

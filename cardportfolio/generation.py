@@ -488,7 +488,9 @@ def generate_transaction_month(
     planned_mid = (
         _per_segment(segment, "transactions_per_month", 0) + _per_segment(segment, "transactions_per_month", 1)
     ) / 2
-    expected_count = planned_mid * active_share * np.sqrt(trend)
+    # A card near its limit is used less (the holder knows it will be declined): attempts fall from 75% utilisation.
+    attempts = np.clip((1.0 - state.balance / facts.credit_limit) / 0.25, 0.15, 1.0)
+    expected_count = planned_mid * active_share * np.sqrt(trend) * attempts
     count = rng.poisson(expected_count)
     owner = np.repeat(np.arange(n), count)
     total = len(owner)
@@ -661,11 +663,15 @@ def generate_transactions(
 
 
 def _opening_balances(rng: np.random.Generator, facts: CardholderFacts) -> np.ndarray:
-    """Balances owed when the window starts: nothing for transactors and accounts not yet open, part of a month's
-    spend for revolvers, more for strugglers."""
-    months_owed = np.where(facts.payment_style == 0, 0.0, np.where(facts.payment_style == 1, 1.5, 3.0))
-    balance = facts.monthly_spend * months_owed * rng.uniform(0.5, 1.5, len(facts.segment))
-    return np.round(np.minimum(balance, 0.8 * facts.credit_limit), 2)
+    """Balances owed when the window starts: nothing for transactors and accounts not yet open, about 1.5 months'
+    spend for revolvers (their steady state), most of the limit for strugglers."""
+    n = len(facts.segment)
+    months_owed = np.where(facts.payment_style == 0, 0.0, 1.5)
+    balance = facts.monthly_spend * months_owed * rng.uniform(0.5, 1.5, n)
+    # Strugglers already owe most of their limit (they have paid little for a while), so their insufficient-credit
+    # declines run through the window instead of appearing only once their balance has grown.
+    balance = np.where(facts.payment_style == 2, facts.credit_limit * rng.uniform(0.6, 0.95, n), balance)
+    return np.round(np.minimum(balance, 0.95 * facts.credit_limit), 2)
 
 
 def generate_merchant_table(*, seed: int, count: int = DEFAULT_MERCHANTS) -> MerchantTable:
