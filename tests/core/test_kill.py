@@ -129,7 +129,14 @@ def run_child(tmp_path: Path, point: str, signal_name: str, args: list[str]) -> 
         capture_output=True,
         text=True,
         timeout=300,
+        # A shell's background job starts with SIGINT ignored, and Python then never raises KeyboardInterrupt:
+        # the child gets the default disposition, so the test means the same wherever pytest runs.
+        preexec_fn=_default_sigint,
     )
+
+
+def _default_sigint():
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 CASES = [
