@@ -93,6 +93,8 @@ def domain_database(domain: str, *, database_url: str | None = None) -> str:
 
 
 def _register_alias(alias: str, config: dict) -> None:
+    if config.get("ENGINE", "").endswith("mysql"):  # core.loader's LOAD DATA LOCAL INFILE, where the server allows it
+        config.setdefault("OPTIONS", {}).setdefault("local_infile", 1)
     filled = connections.configure_settings({DEFAULT_DB_ALIAS: connections.settings[DEFAULT_DB_ALIAS], alias: config})
     connections.settings[alias] = filled[alias]
     settings.DATABASES[alias] = filled[alias]

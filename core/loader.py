@@ -1,8 +1,13 @@
 """The one bulk loader: numpy columns in, rows in the database by the fastest path of each backend.
 
 - SQLite: `executemany` of a prepared INSERT, all batches in one transaction.
-- MySQL/MariaDB: `executemany`, which mysqlclient rewrites into multi-row `INSERT ... VALUES (...), (...)`.
-- PostgreSQL: `COPY ... FROM STDIN` through psycopg 3.
+- MySQL/MariaDB: `LOAD DATA LOCAL INFILE` from a temporary tab-separated file where the client option `local_infile`
+  is set and the server's `@@local_infile` is ON; otherwise `executemany`, which mysqlclient rewrites into multi-row
+  `INSERT ... VALUES (...), (...)`.
+- PostgreSQL: binary `COPY ... FROM STDIN (FORMAT BINARY)` through psycopg 3, typed from the model fields; a table
+  with a column type the binary path does not handle (JSON) uses text `COPY`.
+
+`LoadStats.paths` names the path each table took, so a fallback is silent but verifiable.
 
 No model instances are built: columns stay numpy arrays until a batch is turned into tuples. Everything written
 through one `BulkLoad` is a single transaction, so a failure or Ctrl-C leaves the database as it was.
@@ -11,16 +16,18 @@ through one `BulkLoad` is a single transaction, so a failure or Ctrl-C leaves th
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import numpy as np
 from django.apps import apps
 from django.core.management.color import no_style
-from django.db import connections, models, transaction
+from django.db import DataError, IntegrityError, connections, models, transaction
 
 from core.cache import mark_database_changed
 from simkit.tables import row_count, slices
@@ -42,6 +49,7 @@ class LoadStats:
     """Rows written per table and the time spent, for reports."""
 
     rows: dict[str, int] = field(default_factory=dict)
+    paths: dict[str, str] = field(default_factory=dict)  # table -> "insert", "copy", "copy binary" or "load data"
     started: float = field(default_factory=time.perf_counter)
     finished: float | None = None
 
@@ -103,6 +111,133 @@ def _model_columns(model: type[models.Model], names: Iterable[str]) -> list[mode
     return [by_name[name] for name in names]
 
 
+_INTEGER_TYPES = {
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "PositiveBigIntegerField",
+    "ForeignKey",
+    "OneToOneField",
+    "AutoField",
+    "BigAutoField",
+    "SmallAutoField",
+}
+# PostgreSQL column type (model_field.db_type, before any "(") -> the psycopg binary dumper whose wire format the
+# column's binary input reads. A timestamptz column reads the same 8 bytes as timestamp (microseconds since 2000 in
+# UTC), so naive UTC datetimes go through the timestamp dumper; varchar reads text's bytes.
+_PG_BINARY_TYPES = {
+    "integer": "int4",
+    "bigint": "int8",
+    "smallint": "int2",
+    "numeric": "numeric",
+    "double precision": "float8",
+    "real": "float4",
+    "boolean": "bool",
+    "date": "date",
+    "timestamp with time zone": "timestamp",
+    "timestamp": "timestamp",
+    "varchar": "text",
+    "text": "text",
+}
+
+
+def _pg_binary_type(model_field: models.Field, connection) -> str | None:
+    db_type = model_field.db_type(connection) or ""
+    return _PG_BINARY_TYPES.get(db_type.split("(", 1)[0].strip().lower())
+
+
+def _binary_ready(values: np.ndarray, pg_type: str) -> bool:
+    """Whether `_binary_values` can turn this numpy column into what the `pg_type` dumper takes."""
+    kind = np.asarray(values).dtype.kind
+    if pg_type in ("int2", "int4", "int8"):
+        return kind in "iuf"
+    if pg_type in ("float4", "float8", "numeric"):
+        return kind in "iuf"
+    if pg_type == "bool":
+        return kind in "biu"
+    if pg_type in ("date", "timestamp"):
+        return kind == "M"
+    return kind == "U"  # text
+
+
+def _binary_values(values: np.ndarray, model_field: models.Field, pg_type: str) -> list:
+    """One numpy column as the Python values of the binary dumper `pg_type`, equal to what text COPY stored."""
+    values = np.asarray(values)
+    if pg_type in ("date", "timestamp"):
+        # Text COPY wrote whole days / whole seconds (np.datetime_as_string): the same truncation here.
+        unit = "D" if pg_type == "date" else "s"
+        truncated = values.astype(f"datetime64[{unit}]")
+        if unit == "s":
+            truncated = truncated.astype("datetime64[us]")
+        return truncated.astype(object).tolist()  # NaT -> None
+    if pg_type == "numeric":
+        if values.dtype.kind == "f":
+            values = np.round(values, model_field.decimal_places)
+            out = np.full(len(values), None, dtype=object)
+            present = ~np.isnan(values)
+            out[present] = [Decimal(text) for text in values[present].astype(str).tolist()]
+            return out.tolist()
+        return [Decimal(v) for v in values.tolist()]
+    if pg_type == "bool":
+        return values.astype(bool).tolist()
+    return _column_values(values, model_field, "postgresql")
+
+
+def _mysql_escape(text: np.ndarray) -> np.ndarray:
+    """Escape a string column for LOAD DATA's defaults (ESCAPED BY backslash, tab-separated, newline-terminated)."""
+    # (No NUL rule: numpy pads its strings with NULs, so a search for one matches everywhere; a NUL byte inside a
+    # value is read back as itself.)
+    for plain, escaped in (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")):
+        if (np.strings.find(text, plain) >= 0).any():
+            text = np.strings.replace(text, plain, escaped)
+    return text
+
+
+def _tsv_column(values: np.ndarray, model_field: models.Field) -> np.ndarray | None:
+    """One numpy column as LOAD DATA text (NULL as \\N), the same values the INSERT path stores; None if its dtype
+    has no vectorised conversion here (the table then takes the INSERT path)."""
+    values = np.asarray(values)
+    internal = model_field.get_internal_type()
+    kind = values.dtype.kind
+    if kind == "M":
+        unit = "D" if internal == "DateField" else "s"
+        text = np.datetime_as_string(values, unit=unit)
+        if unit == "s":
+            text = np.strings.replace(text, "T", " ")
+        missing = np.isnat(values)
+    elif kind == "f":
+        if internal == "DecimalField":
+            values = np.round(values, model_field.decimal_places)
+        missing = np.isnan(values)
+        if internal in _INTEGER_TYPES:
+            text = np.where(missing, 0, values).astype(np.int64).astype(str)
+        else:
+            text = values.astype(str)
+    elif kind == "b":
+        return values.astype(np.int8).astype(str)
+    elif kind in "iu":
+        return values.astype(str)
+    elif kind == "U":
+        return _mysql_escape(values)
+    else:
+        return None
+    if missing.any():
+        text = np.where(missing, "\\N", text)
+    return text
+
+
+def _mysql_local_infile(connection) -> bool:
+    """LOAD DATA LOCAL INFILE needs both sides: the client option (set at connect) and the server's @@local_infile."""
+    if connection.vendor != "mysql" or not connection.settings_dict.get("OPTIONS", {}).get("local_infile"):
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT @@local_infile")
+        row = cursor.fetchone()
+    return bool(row and int(row[0]))
+
+
 class BulkLoad:
     """Writes column batches to one database alias. Use through `bulk_load()` so it runs in one transaction."""
 
@@ -115,6 +250,7 @@ class BulkLoad:
         self.stats = LoadStats()
         self._written_models: list[type[models.Model]] = []
         self._deferred_indexes: list[str] = []
+        self._local_infile_allowed: bool | None = None
         self.generation_recorded = False  # a sink wrote the generation record itself (with its digests)
 
     def wipe(self, app_label: str) -> None:
@@ -181,7 +317,13 @@ class BulkLoad:
                     "AND t.relnamespace = to_regnamespace(current_schema())::oid",
                     [table],
                 )
-                for name, definition in cursor.fetchall():
+                foreign_keys = cursor.fetchall()
+                if foreign_keys:
+                    # ALTER TABLE refuses a table with deferred checks pending from earlier statements of this
+                    # transaction (an update of a referencing row): run them now, then defer again as before.
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+                for name, definition in foreign_keys:
                     cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
                     self._deferred_indexes.append(
                         f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}"
@@ -210,21 +352,80 @@ class BulkLoad:
         quote = self.connection.ops.quote_name
         column_sql = ", ".join(quote(model_field.column) for model_field in model_fields)
         vendor = self.connection.vendor
-        with self.connection.cursor() as cursor:
+        pairs = list(zip(names, model_fields, strict=True))
+        path = "insert"
+        if vendor == "postgresql":
+            pg_types = [_pg_binary_type(f, self.connection) for f in model_fields]
+            binary = all(
+                t is not None and _binary_ready(columns[n], t) for (n, _), t in zip(pairs, pg_types, strict=True)
+            )
+            path = "copy binary" if binary else "copy"
+        elif vendor == "mysql" and self._local_infile():
+            path = "load data"
+        # wrap_database_errors: COPY runs on psycopg's own cursor; its errors become Django's, as INSERT's are.
+        with self.connection.cursor() as cursor, self.connection.wrap_database_errors:
             for batch in slices(columns, self.batch_size):
-                lists = [_column_values(batch[name], f, vendor) for name, f in zip(names, model_fields, strict=True)]
+                if path == "load data":
+                    text = [_tsv_column(batch[name], f) for name, f in pairs]
+                    if all(column is not None for column in text):
+                        self._load_data(cursor, table, column_sql, text)
+                        continue
+                    path = "insert"  # a column without a vectorised text form (an object array): INSERT it all
+                if path == "copy binary":
+                    lists = [_binary_values(batch[n], f, t) for (n, f), t in zip(pairs, pg_types, strict=True)]
+                else:
+                    lists = [_column_values(batch[name], f, vendor) for name, f in pairs]
                 rows = list(zip(*lists, strict=True))
-                if vendor == "postgresql":
+                if path == "copy binary":
+                    sql = f"COPY {quote(table)} ({column_sql}) FROM STDIN (FORMAT BINARY)"
+                    with cursor.cursor.copy(sql) as copy:
+                        copy.set_types(pg_types)
+                        for row in rows:
+                            copy.write_row(row)
+                elif path == "copy":
                     with cursor.cursor.copy(f"COPY {quote(table)} ({column_sql}) FROM STDIN") as copy:
                         for row in rows:
                             copy.write_row(row)
                 else:
                     placeholders = ", ".join(["%s"] * len(names))
                     cursor.executemany(f"INSERT INTO {quote(table)} ({column_sql}) VALUES ({placeholders})", rows)
+        self.stats.paths[table] = path
         self.stats.rows[table] = self.stats.rows.get(table, 0) + total
         if model not in self._written_models:
             self._written_models.append(model)
         return total
+
+    def _local_infile(self) -> bool:
+        if self._local_infile_allowed is None:
+            self._local_infile_allowed = _mysql_local_infile(self.connection)
+        return self._local_infile_allowed
+
+    def _load_data(self, cursor, table: str, column_sql: str, text: list[np.ndarray]) -> None:
+        """One batch through LOAD DATA LOCAL INFILE. With LOCAL the server turns duplicate keys and bad values into
+        warnings and skips or coerces the row: any warning or a short count fails the load instead."""
+        line = text[0]
+        for column in text[1:]:
+            line = np.strings.add(np.strings.add(line, "\t"), column)
+        expected = len(line)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", suffix=".tsv") as handle:
+            handle.write("\n".join(line.tolist()))
+            handle.write("\n")
+            handle.flush()
+            cursor.execute(
+                f"LOAD DATA LOCAL INFILE %s INTO TABLE {self.connection.ops.quote_name(table)} CHARACTER SET utf8mb4 "
+                "FIELDS TERMINATED BY '\\t' ENCLOSED BY '' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' "
+                f"({column_sql})",
+                [handle.name],
+            )
+            loaded = cursor.rowcount
+        cursor.execute("SHOW WARNINGS LIMIT 1")
+        warning = cursor.fetchone()
+        if warning is not None:
+            level, code, message = warning
+            error = IntegrityError if code == 1062 else DataError
+            raise error(f"loading {table}: {message}")
+        if loaded != expected:
+            raise DataError(f"loading {table}: {loaded} of {expected} rows written")
 
     def reset_sequences(self) -> None:
         statements = self.connection.ops.sequence_reset_sql(no_style(), self._written_models)
