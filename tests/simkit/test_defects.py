@@ -68,9 +68,7 @@ def test_every_manifest_row_points_at_a_real_damaged_value(level):
     assert typo_share == pytest.approx(0.01 if level == "light" else 0.05, rel=0.3)
     # untouched cells are untouched
     touched = {(int(r), c) for r, c in zip(manifest["row_id"], manifest["column_name"], strict=True)}
-    same = [
-        damaged["amount"][i] == clean["amount"][i] for i in range(N) if (i + 1, "amount") not in touched
-    ]
+    same = [damaged["amount"][i] == clean["amount"][i] for i in range(N) if (i + 1, "amount") not in touched]
     assert all(same)
 
 
