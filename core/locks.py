@@ -18,6 +18,7 @@ import fcntl
 import json
 import os
 import socket
+import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,6 +48,21 @@ def _describe_holder(target: str, holder: dict | None) -> str:
     )
 
 
+def _read_holder(handle, *, attempts: int = 20, pause: float = 0.05) -> dict | None:
+    """The holder recorded in a lock file. The holder writes it just after taking the lock, so a run that finds the
+    lock taken a moment earlier may read an empty file: look again for up to a second before calling it unknown."""
+    for attempt in range(attempts):
+        handle.seek(0)
+        try:
+            holder = json.loads(handle.read() or "null")
+        except ValueError:
+            holder = None
+        if holder or attempt == attempts - 1:
+            return holder
+        time.sleep(pause)
+    return None
+
+
 @contextlib.contextmanager
 def file_lock(path: str | Path, *, target: str, command: str) -> Iterator[None]:
     """Hold an exclusive lock on the file `path` (created if missing), recording who holds it."""
@@ -57,12 +73,7 @@ def file_lock(path: str | Path, *, target: str, command: str) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            handle.seek(0)
-            try:
-                holder = json.loads(handle.read() or "null")
-            except ValueError:
-                holder = None
-            raise LockHeld(_describe_holder(target, holder)) from None
+            raise LockHeld(_describe_holder(target, _read_holder(handle))) from None
         handle.seek(0)
         handle.truncate()
         handle.write(json.dumps(_holder(command)))
