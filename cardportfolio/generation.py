@@ -285,10 +285,10 @@ class CardholderFacts:
         limit = np.asarray(columns["credit_limit"], dtype=float)
         closed = columns.get("closed_date")
         closed_day = (
-            np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+            np.full(n, np.datetime64("NaT", "D"), dtype="datetime64[D]")
             if closed is None
             else np.array(
-                [np.datetime64(value, "D") if value is not None else np.datetime64("NaT") for value in closed]
+                [np.datetime64(value, "D") if value is not None else np.datetime64("NaT", "D") for value in closed]
             )
         )
         rng = Streams(seed).generator("cardholder-behaviour")

@@ -125,7 +125,9 @@ class History:
 
     def churn_day(self, window: Window) -> np.ndarray:
         return np.where(
-            self.churn_offset < window.days, window.start_day + calendar.days(self.churn_offset), np.datetime64("NaT")
+            self.churn_offset < window.days,
+            window.start_day + calendar.days(self.churn_offset),
+            np.datetime64("NaT", "D"),
         ).astype("datetime64[D]")
 
 

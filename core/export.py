@@ -65,7 +65,7 @@ def _python_values(values: list, column) -> np.ndarray:
                 value = dt.date.fromisoformat(value[:10]) if kind == "date" else dt.datetime.fromisoformat(value)
             if isinstance(value, dt.datetime) and value.tzinfo is not None:
                 value = value.astimezone(dt.UTC).replace(tzinfo=None)
-            out.append(np.datetime64("NaT") if value is None else np.datetime64(value, unit))
+            out.append(np.datetime64("NaT", unit) if value is None else np.datetime64(value, unit))
         return np.array(out, dtype=f"datetime64[{unit}]")
     if kind in ("float", "decimal"):
         return np.array([np.nan if value is None else float(value) for value in values], dtype=np.float64)

@@ -379,7 +379,7 @@ def _subscriptions(history: History, ids, window: Window, first_id: int) -> Colu
     rows = {key: value[keep] for key, value in rows.items()}
     order = np.lexsort((rows["start"], rows["owner"]))
     rows = {key: value[order] for key, value in rows.items()}
-    end = np.where(rows["end"] > window.end_day, np.datetime64("NaT"), rows["end"]).astype("datetime64[D]")
+    end = np.where(rows["end"] > window.end_day, np.datetime64("NaT", "D"), rows["end"]).astype("datetime64[D]")
     return {
         "id": first_id + np.arange(len(end)),
         "customer_id": ids[rows["owner"]],

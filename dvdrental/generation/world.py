@@ -266,7 +266,7 @@ def opening_world(
                 "left_date": np.where(
                     roster["left"] < NEVER_DAY,
                     day_dates(np.minimum(roster["left"], NEVER_DAY - 1)),
-                    np.datetime64("NaT"),
+                    np.datetime64("NaT", "D"),
                 ),
                 "last_update": timestamps(
                     np.where(roster["left"] < NEVER_DAY, roster["left"], roster["hired"]) * SECONDS_PER_DAY + 9 * 3600

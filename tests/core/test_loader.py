@@ -205,7 +205,9 @@ def every_field_type():
         "product_id": ids,
         "price": np.linspace(1, 2, n),
         "valid_from": np.datetime64("1999-12-31") + ids.astype("timedelta64[D]"),
-        "valid_to": np.where(ids % 2 == 0, np.datetime64("2026-02-28"), np.datetime64("NaT")).astype("datetime64[D]"),
+        "valid_to": np.where(ids % 2 == 0, np.datetime64("2026-02-28"), np.datetime64("NaT", "D")).astype(
+            "datetime64[D]"
+        ),
     }
     scores = {
         "customer_id": ids,
