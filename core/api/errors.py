@@ -11,7 +11,12 @@ from rest_framework.views import exception_handler as drf_exception_handler
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, list):
+        # A ValidationError raised with a list (PostgreSQL's "Null characters are not allowed." from a search
+        # term) would answer a bare list; the documented error shape is an object with a `detail` sentence.
+        response.data = {"detail": " ".join(str(message) for message in response.data)}
+    return response
 
 
 # Secrets on error pages (DEBUG pages and the error e-mails of production): Django hides settings named like

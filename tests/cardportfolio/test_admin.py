@@ -1,6 +1,7 @@
 """cardportfolio admin: changelists, filters and change pages at a fixed cost in queries."""
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 
 from cardportfolio.admin import COUNT_CAP
@@ -59,7 +60,13 @@ def test_transaction_count_is_capped(admin_client, monkeypatch):
     TransactionFactory.create_batch(8)
     cl = changelist(admin_client, "transaction").context["cl"]
     # The whole table past the cap is estimated without a scan and said to be approximate (core.admin).
-    assert cl.result_count == 8 and cl.paginator.count_label == "about 8" and COUNT_CAP == 10_000
+    assert COUNT_CAP == 10_000
+    if connections["cardportfolio"].vendor == "postgresql":
+        # The estimate there is pg_class.reltuples, unknown (-1) until the table is first analyzed: no guess, and
+        # the honest label for a list past the cap.
+        assert cl.paginator.count_label == "more than 5"
+    else:
+        assert cl.result_count == 8 and cl.paginator.count_label == "about 8"
     approved = changelist(admin_client, "transaction", status="approved").context["cl"]
     assert approved.result_count <= 6 and approved.paginator.count_label in ("more than 5", *map(str, range(6)))
 
