@@ -141,18 +141,3 @@ def dataset_export(
         raise
     final = getattr(sink, "final_path", None)
     return [ExportedTable(table, final(table) if final else Path(sink.describe()), rows) for table, rows in counts]
-
-
-def dataset_zip(*, domain: str, using: str, fmt: str = "csv"):
-    """The domain's tables as one zip archive in an anonymous temporary file (removed when closed)."""
-    import tempfile
-    import zipfile
-
-    archive = tempfile.TemporaryFile()  # noqa: SIM115  (the caller's response closes it)
-    with tempfile.TemporaryDirectory() as folder:
-        exported = dataset_export(domain=domain, using=using, fmt=fmt, out_dir=Path(folder))
-        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
-            for item in exported:
-                zipped.write(item.path, arcname=f"{domain}/{item.path.name}")
-    archive.seek(0)
-    return archive
