@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.core.management.base import CommandError
 
 from core.databases import DatabaseTargetError, domain_database
@@ -27,3 +29,13 @@ def exercises_or_error(domain: str):
     if not exercises:
         raise CommandError(f"{domain} has no exercises yet ({domain}/exercises/level1.yaml ... level4.yaml)")
     return exercises
+
+
+def read_text_file(path: Path) -> str:
+    """A student's file as text; one-line CommandError for a missing, unreadable or non-UTF-8 file."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CommandError(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise CommandError(f"cannot read {path}: not a UTF-8 text file") from None

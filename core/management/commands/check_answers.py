@@ -5,7 +5,7 @@ from django.core.management.base import CommandError
 
 from core.management.base import DomainCommand
 from core.teaching.answers import AnswerFileError, answers_check
-from core.teaching.commands import built_database, exercises_or_error
+from core.teaching.commands import built_database, exercises_or_error, read_text_file
 
 
 class Command(DomainCommand):
@@ -20,12 +20,7 @@ class Command(DomainCommand):
         self.domain = domain = options["domain"]
         exercises_or_error(domain)
         path = Path(options["file"])
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise CommandError(f"cannot read {path}: {exc.strerror}") from None
-        except UnicodeDecodeError:
-            raise CommandError(f"cannot read {path}: not a UTF-8 text file") from None
+        text = read_text_file(path)
         alias = built_database(domain, options["database_url"])
         try:
             report = answers_check(domain=domain, alias=alias, text=text, source=str(path))

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import CommandError
 
 from core.management.base import DomainCommand
-from core.teaching.commands import built_database
+from core.teaching.commands import built_database, read_text_file
 from core.teaching.truth import PredictionFileError, predictions_score
 
 
@@ -22,12 +22,7 @@ class Command(DomainCommand):
     def handle(self, *args, **options):
         self.domain = domain = options["domain"]
         path = Path(options["file"])
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise CommandError(f"cannot read {path}: {exc.strerror}") from None
-        except UnicodeDecodeError:
-            raise CommandError(f"cannot read {path}: not a UTF-8 text file") from None
+        text = read_text_file(path)
         alias = built_database(domain, options["database_url"])
         try:
             score = predictions_score(domain=domain, using=alias, text=text, source=str(path))
