@@ -104,3 +104,64 @@ def scratch_database(tmp_path, django_db_blocker):
         with contextlib.suppress(Exception):  # best-effort cleanup of scratch databases
             drop_database(alias)
     django_db_blocker.restore()
+
+
+# --- The backend runs skip what no backend can change --------------------------------------------------------------
+# CI runs the suite three times: on SQLite, then with the domain databases on MariaDB and on PostgreSQL. A test that
+# never opens a database (a pure generator, a calendar, a model on a frame) gives the same answer in all three, so
+# the MariaDB and PostgreSQL runs leave it out with `--database-tests-only` and pytest reports it as deselected.
+# A test counts as touching a database when it is marked django_db, asks for a database fixture, or its module runs
+# commands or subprocesses or names a database (those may reach the configured backend without pytest-django).
+# (not django_db_blocker: pytest-django's autouse fixtures put it in every test's closure)
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "admin_client", "admin_user"}
+DATABASE_MODULE_WORDS = (
+    "call_command",
+    "subprocess",
+    "connections",
+    "connection",
+    "_DATABASE_URL",
+    "scratch_url",
+    "configured_kind",
+    "manage.py",
+    "using=",
+    "client",
+)
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        default=False,
+        help="Deselect tests that never open a database (the backend runs: their answer cannot change there).",
+    )
+
+
+def _module_may_touch_database(path, memo: dict) -> bool:
+    if path not in memo:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError:
+            text = "connection"
+        memo[path] = any(word in text for word in DATABASE_MODULE_WORDS)
+    return memo[path]
+
+
+def touches_database(item, memo: dict) -> bool:
+    if item.get_closest_marker("django_db") is not None:
+        return True
+    if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    return _module_may_touch_database(item.path, memo)
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--database-tests-only"):
+        return
+    memo: dict = {}
+    kept, deselected = [], []
+    for item in items:
+        (kept if touches_database(item, memo) else deselected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
