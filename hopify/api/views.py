@@ -140,11 +140,25 @@ class CohortRetentionApi(RowListApi):
 
 class FunnelFilter(django_filters.FilterSet):
     channel = django_filters.ChoiceFilter(field_name="source_channel", choices=WEB_CHANNEL_CHOICES)
+    traffic_date_from = django_filters.DateFilter(
+        field_name="traffic_date", lookup_expr="gte", help_text="YYYY-MM-DD, inclusive."
+    )
+    traffic_date_to = django_filters.DateFilter(
+        field_name="traffic_date", lookup_expr="lte", help_text="YYYY-MM-DD, inclusive."
+    )
+    # The month-shaped names the first release documented; they stay for the SQL and notebooks written against it.
     month_from = django_filters.DateFilter(
-        field_name="traffic_date", lookup_expr="gte", input_formats=MONTH_FORMATS, help_text="YYYY-MM, inclusive."
+        field_name="traffic_date",
+        lookup_expr="gte",
+        input_formats=MONTH_FORMATS,
+        help_text="YYYY-MM, inclusive (the month's first day on). Deprecated: use traffic_date_from.",
     )
     month_to = django_filters.DateFilter(
-        field_name="traffic_date", lookup_expr="lte", input_formats=MONTH_FORMATS, help_text="YYYY-MM, inclusive."
+        field_name="traffic_date",
+        lookup_expr="lte",
+        input_formats=MONTH_FORMATS,
+        help_text="YYYY-MM, inclusive (up to the month's first day, the day its row is dated). Deprecated: use "
+        "traffic_date_to.",
     )
 
     class Meta:

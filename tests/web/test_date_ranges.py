@@ -22,6 +22,7 @@ FILTERS = [
     ("hopify:order-list", "hopify.Order", "order_date", ("date_from", "date_to")),
     ("hopify:churn-event-list", "hopify.ChurnEvent", "churn_date", ("date_from", "date_to")),
     ("hopify:customer-list", "hopify.Customer", "signup_date", ("signup_from", "signup_to")),
+    ("hopify:funnel", "hopify.WebTraffic", "traffic_date", ()),
     ("cardportfolio:transaction-list", "cardportfolio.Transaction", "transaction_date", ("min_date", "max_date")),
 ]
 
