@@ -27,6 +27,29 @@ def _latest_run(domain: str):
         return None
 
 
+def _generation_record(domain: str, run):
+    """How the data was made, as the database itself records it (`core.datasets.generation_info`).
+
+    The site's own SeedRun lives in Django's database, so a dataset seeded by another site or process (a shared
+    server, `--database-url`, a database copied in) has none, or an older one with another seed: the database's
+    record then names the seed and options instead, as an unsaved SeedRun so the page builds the same command.
+    """
+    from core.datasets import generation_info
+    from core.models import SeedRun
+
+    try:
+        record = generation_info(using=domain)
+    except DatabaseError:
+        return None, None
+    if record is None or record.get("domain") != domain:
+        return run, None
+    if run is not None and run.seed == record["seed"]:
+        return run, None
+    recorded = SeedRun(domain=domain, command=f"seed_{domain}", seed=record["seed"], options=dict(record["options"]))
+    recorded.scale = record["scale"]
+    return None, recorded
+
+
 def _has_dashboard(domain: str) -> bool:
     try:
         get_template(f"dashboards/{domain}.html")
@@ -50,6 +73,7 @@ def domain_card(domain: str) -> dict:
                 reachable = False
         tables.append({"name": model._meta.db_table, "rows": count})
     built = reachable and any(table["rows"] for table in tables)
+    run, recorded = _generation_record(domain, _latest_run(domain)) if built else (_latest_run(domain), None)
     return {
         "domain": domain,
         "title": config.verbose_name,
@@ -62,7 +86,9 @@ def domain_card(domain: str) -> dict:
         "database": describe(domain),
         "tables": tables,
         "total_rows": sum(table["rows"] or 0 for table in tables),
-        "run": _latest_run(domain),
+        "run": run,
+        # Made elsewhere: the seed and options the database records (None when `run` says it).
+        "recorded": recorded,
         "after_seed_command": getattr(config, "after_seed_command", ""),
         "has_dashboard": _has_dashboard(domain),
         "has_admin": any(admin.site.is_registered(model) for model in config.get_models()),

@@ -38,6 +38,21 @@ def test_seed_is_recorded_and_shown_with_its_regenerate_command(client):
     assert reverse("dashboard", args=["minicrm"]) in section
 
 
+def test_a_dataset_seeded_elsewhere_shows_the_seed_its_database_records(client):
+    call_command("seed_minicrm", "--customers", "30", "--seed", "11", "--days", "200", stdout=StringIO())
+    SeedRun.objects.filter(domain="minicrm").delete()  # as if another site or process had seeded it
+    SeedRun.objects.create(
+        domain="minicrm", command="seed_minicrm", database="elsewhere", seed=5, options={}, total_rows=1, seconds=1
+    )  # and this site's last record is of an older seed
+
+    html = client.get(reverse("home")).content.decode()
+    section = html.split('id="dataset-minicrm"')[1].split("</section>")[0]
+    words = " ".join(section.split())
+    assert "Seeded outside this site" in words and "records seed 11 at scale 1.0" in words
+    assert "python manage.py seed_minicrm --seed 11 --customers 30 --days 200" in section
+    assert "--seed 5" not in section
+
+
 def test_dictionary_pages_describe_every_column(client):
     for domain in settings.DOMAIN_APPS:
         response = client.get(reverse("dictionary", args=[domain]))
