@@ -111,7 +111,8 @@ def scratch_database(tmp_path, django_db_blocker):
 # never opens a database (a pure generator, a calendar, a model on a frame) gives the same answer in all three, so
 # the MariaDB and PostgreSQL runs leave it out with `--database-tests-only` and pytest reports it as deselected.
 # A test counts as touching a database when it is marked django_db, asks for a database fixture, or its module runs
-# commands or subprocesses or names a database (those may reach the configured backend without pytest-django).
+# commands or subprocesses or names a database (those may reach the configured backend without pytest-django),
+# unless it is marked own_databases: it seeds scratch databases it names by URL, whatever the configured backend.
 # (not django_db_blocker: pytest-django's autouse fixtures put it in every test's closure)
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "admin_client", "admin_user"}
 DATABASE_MODULE_WORDS = (
@@ -148,6 +149,9 @@ def _module_may_touch_database(path, memo: dict) -> bool:
 
 
 def touches_database(item, memo: dict) -> bool:
+    """Whether the configured domain databases can change the test's answer (see above)."""
+    if item.get_closest_marker("own_databases") is not None:
+        return False
     if item.get_closest_marker("django_db") is not None:
         return True
     if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):

@@ -149,6 +149,7 @@ CASES = [
 ]
 
 
+@pytest.mark.own_databases
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_killed_reseeds_leave_everything_old_or_everything_new(datasets, tmp_path, kind):
     url, alias, folder, old, new = datasets(kind)

@@ -73,6 +73,7 @@ def test_folder_lock_names_its_holder(tmp_path):
             pass
 
 
+@pytest.mark.own_databases
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_two_seeds_at_once_one_succeeds_the_other_names_the_lock(scratch_database, kind):
     url, alias = scratch_database("minicrm", kind=kind)
