@@ -37,10 +37,7 @@ def _generation_record(domain: str, run):
     from core.datasets import generation_info
     from core.models import SeedRun
 
-    try:
-        record = generation_info(using=domain)
-    except DatabaseError:
-        return None, None
+    record = generation_info(using=domain)  # None when unreadable: read_generation catches database errors
     if record is None or record.get("domain") != domain:
         return run, None
     if run is not None and run.seed == record["seed"]:
@@ -73,7 +70,9 @@ def domain_card(domain: str) -> dict:
                 reachable = False
         tables.append({"name": model._meta.db_table, "rows": count})
     built = reachable and any(table["rows"] for table in tables)
-    run, recorded = _generation_record(domain, _latest_run(domain)) if built else (_latest_run(domain), None)
+    run, recorded = _latest_run(domain), None
+    if built:
+        run, recorded = _generation_record(domain, run)
     return {
         "domain": domain,
         "title": config.verbose_name,
